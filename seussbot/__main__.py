@@ -1,0 +1,5 @@
+import sys
+
+from seussbot.cli import main
+
+sys.exit(main())

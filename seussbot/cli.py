@@ -1,0 +1,230 @@
+"""The command line: `seussbot` opens the app; `seussbot train|sample|...` work headless.
+
+Every command is a thin client of the engine (`seussbot.session` and friends).
+Imports of torch and the engine happen inside the commands, so `seussbot --help`
+stays instant. A mistake the user can fix exits non-zero with one sentence on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from seussbot import __version__
+from seussbot.errors import SeussbotError
+
+BITS_PER_NAT = 1 / math.log(2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return open_app(args)
+        return handler(args)
+    except SeussbotError as error:
+        print(f"seussbot: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("seussbot: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # a bug: still one line for the user, the details on request
+        if os.environ.get("SEUSSBOT_DEBUG"):
+            raise
+        print(f"seussbot: internal error: {type(error).__name__}: {error} (set SEUSSBOT_DEBUG=1 for details).", file=sys.stderr)
+        return 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="seussbot",
+        description="Watch a small recurrent network learn to write. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"seussbot {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train a network on a corpus (headless)")
+    train.add_argument("corpus", metavar="CORPUS", help="a bundled or imported corpus name, or a path to a text file")
+    train.add_argument("--cell", choices=("lstm", "gru", "rnn"), default="lstm")
+    train.add_argument("--level", choices=("char", "word"), help="tokens: characters (default) or words")
+    train.add_argument("--preset", choices=("tiny", "small", "medium"), help="network size (default: from corpus size)")
+    budget = train.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=_positive_int, help="train this many steps")
+    budget.add_argument("--minutes", type=_positive_float, help="train this many minutes (default 3)")
+    budget.add_argument("--epochs", type=_positive_float, help="train this many passes over the text")
+    train.add_argument("--out", metavar="NAME", help="model name to save as (default: CORPUS-CELL)")
+    train.add_argument("--resume", action="store_true", help="continue training the model named by --out (or CORPUS-CELL)")
+    train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    train.add_argument("--threads", type=_positive_int, help="CPU threads for torch (default: all cores)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--lr", type=_positive_float, help="peak learning rate")
+    train.add_argument("--batch-size", type=_positive_int)
+    train.add_argument("--seq-len", type=_positive_int, help="tokens per truncated-BPTT window")
+    train.add_argument("--hidden", type=_positive_int, help="units per layer")
+    train.add_argument("--layers", type=_positive_int)
+    train.add_argument("--dropout", type=float)
+    train.add_argument("--eval-every", type=_positive_float, default=15.0, metavar="SECONDS")
+    train.add_argument("--save-every", type=_positive_float, default=60.0, metavar="SECONDS")
+    train.add_argument("--max-mb", type=_positive_float, help="largest corpus to accept, in MB (default 32)")
+    train.add_argument("--split", choices=("interleaved", "tail"), default="interleaved", help="validation split (tail: last 10%%, as nanoGPT)")
+    train.add_argument("--sample-length", type=int, default=200, help="characters of the closing sample (0: none)")
+    train.set_defaults(handler=_cmd_train)
+
+    sample = commands.add_parser("sample", help="write text with a saved model")
+    sample.add_argument("model", metavar="MODEL", help="a saved model's name, or a path to a model file")
+    sample.add_argument("--prompt", default="")
+    sample.add_argument("--length", type=int, default=300)
+    sample.add_argument("--temperature", type=float, default=0.8)
+    sample.add_argument("--top-k", type=_positive_int)
+    sample.add_argument("--top-p", type=float)
+    sample.add_argument("--seed", type=int)
+    sample.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="cpu")
+    sample.set_defaults(handler=_cmd_sample)
+
+    corpora = commands.add_parser("corpora", help="list bundled and imported corpora")
+    corpora.set_defaults(handler=_cmd_corpora)
+
+    imp = commands.add_parser("import", help="check a text file and add it to your corpora")
+    imp.add_argument("path", metavar="PATH")
+    imp.add_argument("--name")
+    imp.add_argument("--max-mb", type=_positive_float)
+    imp.set_defaults(handler=_cmd_import)
+
+    models = commands.add_parser("models", help="list saved models")
+    models.set_defaults(handler=_cmd_models)
+
+    info = commands.add_parser("info", help="describe a saved model")
+    info.add_argument("model", metavar="MODEL")
+    info.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    info.set_defaults(handler=_cmd_info)
+    return parser
+
+
+# -- commands ---------------------------------------------------------------------------
+def open_app(args: argparse.Namespace) -> int:
+    try:
+        from seussbot.tui.app import run_app
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app()
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from seussbot.cli_train import run_training
+
+    return run_training(args)
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from seussbot.sample import SampleConfig, generate
+    from seussbot.session import load_model
+
+    loaded = load_model(args.model, device=args.device)
+    config = SampleConfig(length=args.length, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+    out = sys.stdout
+    out.write(args.prompt)
+    for step in generate(loaded.model, loaded.vocab, args.prompt, config):
+        out.write(step.text)
+        if out.isatty():
+            out.flush()
+    if out.isatty():
+        out.write("\n")
+    out.flush()
+    return 0
+
+
+def _cmd_corpora(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from seussbot.corpus import list_corpora, load_corpus
+
+    table = Table(title="Corpora", title_justify="left")
+    for column in ("name", "source", "title", "level", "chars", "words", "description"):
+        table.add_column(column, justify="right" if column in ("chars", "words") else "left")
+    for name, source, path, manifest in list_corpora():
+        try:
+            stats = load_corpus(name).stats
+            chars, words = f"{stats.chars:,}", f"{stats.words:,}"
+        except SeussbotError as error:
+            chars, words = "-", f"unusable: {error}"
+        table.add_row(name, source, manifest.title, manifest.level, chars, words, manifest.description)
+    Console().print(table)
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from seussbot import store
+
+    max_bytes = int(args.max_mb * 2**20) if args.max_mb else None
+    target = store.import_corpus(Path(args.path).expanduser(), args.name, max_bytes)
+    print(f"Imported '{target.stem}' ({target.stat().st_size:,} bytes); train it with: seussbot train {target.stem}")
+    return 0
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from seussbot import store
+
+    summaries = store.list_models()
+    if not summaries:
+        print("No saved models yet; train one with: seussbot train seussian")
+        return 0
+    table = Table(title="Saved models", title_justify="left")
+    for column in ("name", "corpus", "cell", "level", "steps", "best val loss", "saved"):
+        table.add_column(column, justify="right" if column in ("steps", "best val loss") else "left")
+    for s in summaries:
+        best = "-" if s.best_val_loss is None else f"{s.best_val_loss:.3f} ({s.best_val_loss * BITS_PER_NAT:.2f} bits)"
+        table.add_row(s.name, s.corpus, s.cell, s.level, f"{s.steps:,}", best, s.saved.replace("T", " ")[:16])
+    Console().print(table)
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from seussbot.session import load_model, model_info
+
+    info = model_info(load_model(args.model))
+    if args.json:
+        print(json.dumps(info))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_header=False, title=info["name"], title_justify="left")
+    for key, value in info.items():
+        if key != "history":
+            table.add_row(key, "-" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value)))
+    Console().print(table)
+    return 0
+
+
+# -- argument types ---------------------------------------------------------------------
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or not math.isfinite(value):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

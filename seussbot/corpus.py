@@ -1,0 +1,258 @@
+"""Text in, a validated `Corpus` out: loading, checking, splitting, statistics.
+
+A corpus is named three ways: a bundled name (`spot`), the name of a corpus the
+user imported, or a path to a text file. Whatever the way, the text passes the
+same checks, and anything unusable is refused with one sentence:
+
+- it must be UTF-8 (a byte-order mark is dropped; CRLF and CR become LF);
+- it must not be binary (NUL bytes, or more than 5% non-printable characters);
+- it needs at least `MIN_CHARS` characters, so that a validation split and a
+  few training sequences exist;
+- it may be at most `DEFAULT_MAX_BYTES` bytes unless the caller raises the limit:
+  a 2-core laptop cannot learn much from more, and a mistaken 4 GB file should
+  not be read into memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from seussbot import paths
+from seussbot.errors import CorpusError
+from seussbot.vocab import LEVELS, Level, split_words
+
+MIN_CHARS = 1_000
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+MAX_NON_PRINTABLE_SHARE = 0.05
+PRESET_NAMES = ("tiny", "small", "medium")
+
+SplitMode = Literal["interleaved", "tail"]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the library shows about a corpus, from `corpora/<name>.json`."""
+
+    name: str
+    title: str
+    description: str
+    level: Level = "char"
+    preset: str | None = None
+    licence: str | None = None
+    grammar: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict, fallback_name: str) -> "Manifest":
+        level = data.get("level", "char")
+        preset = data.get("preset")
+        return cls(
+            name=str(data.get("name") or fallback_name),
+            title=str(data.get("title") or fallback_name),
+            description=str(data.get("description") or ""),
+            level=level if level in LEVELS else "char",
+            preset=preset if preset in PRESET_NAMES else None,
+            licence=data.get("licence"),
+            grammar=data.get("grammar"),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "level": self.level,
+            "preset": self.preset,
+            "licence": self.licence,
+            "grammar": self.grammar,
+        }
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    chars: int
+    words: int
+    lines: int
+    distinct_chars: int
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A checked text, where it came from and what it is called."""
+
+    name: str
+    text: str
+    source: Literal["bundled", "imported", "file"]
+    path: Path | None
+    manifest: Manifest
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def stats(self) -> CorpusStats:
+        words = sum(1 for t in split_words(self.text) if t[0].isalnum())
+        return CorpusStats(
+            chars=len(self.text),
+            words=words,
+            lines=self.text.count("\n") + (not self.text.endswith("\n")),
+            distinct_chars=len(set(self.text)),
+        )
+
+    def preview(self, chars: int = 600) -> str:
+        return self.text[:chars]
+
+    def split(self, val_fraction: float = 0.1, mode: SplitMode = "interleaved") -> tuple[str, str]:
+        """(train_text, val_text).
+
+        `interleaved` cuts the text into blocks at line breaks and sends every
+        tenth block (for the default fraction) to validation, so validation
+        samples the whole text rather than only its ending (a story corpus's
+        last pages are not like its first). `tail` is nanoGPT's split: the last
+        `val_fraction` of the characters, for comparisons with published numbers.
+        """
+        return split_text(self.text, val_fraction, mode)
+
+
+def split_text(text: str, val_fraction: float = 0.1, mode: SplitMode = "interleaved") -> tuple[str, str]:
+    if not 0.0 < val_fraction < 0.5:
+        raise ValueError("val_fraction must be between 0 and 0.5")
+    if mode == "tail":
+        cut = int(len(text) * (1.0 - val_fraction))
+        return text[:cut], text[cut:]
+    every = max(2, round(1.0 / val_fraction))
+    blocks = _blocks_at_line_breaks(text, count=max(every, min(20 * every, len(text) // 2_000)))
+    chosen = every // 2  # the middle block of each period, so neither end of the text is favoured
+    train = "".join(b for i, b in enumerate(blocks) if i % every != chosen)
+    val = "".join(b for i, b in enumerate(blocks) if i % every == chosen)
+    return train, val
+
+
+def _blocks_at_line_breaks(text: str, count: int) -> list[str]:
+    """Roughly equal blocks, each cut just after a line break where one is near."""
+    size = len(text) / count
+    cuts = [0]
+    for i in range(1, count):
+        target = int(i * size)
+        newline = text.find("\n", target, target + int(size / 2))
+        cut = newline + 1 if newline >= 0 else target
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    cuts.append(len(text))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def validate_text(raw: bytes, origin: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Decode and check raw bytes; return clean text or raise `CorpusError`."""
+    if len(raw) > max_bytes:
+        raise CorpusError(
+            f"{origin} is {len(raw) / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+            "(raise it with --max-mb)."
+        )
+    if b"\x00" in raw:
+        raise CorpusError(f"{origin} looks like a binary file, not text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CorpusError(
+            f"{origin} is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})."
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise CorpusError(f"{origin} is empty.")
+    non_printable = sum(1 for ch in text if not ch.isprintable() and ch not in "\n\t")
+    if non_printable > MAX_NON_PRINTABLE_SHARE * len(text):
+        raise CorpusError(f"{origin} looks like a binary file, not text.")
+    if len(text) < MIN_CHARS:
+        raise CorpusError(
+            f"{origin} has only {len(text):,} characters; seussbot needs at least {MIN_CHARS:,} to learn from."
+        )
+    return text
+
+
+def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read and validate a text file, refusing huge ones before reading them."""
+    origin = f"'{path}'"
+    if not path.exists():
+        raise CorpusError(f"There is no file at {origin}.")
+    if path.is_dir():
+        raise CorpusError(f"{origin} is a folder, not a text file.")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise CorpusError(
+                f"{origin} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+                "(raise it with --max-mb)."
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CorpusError(f"Cannot read {origin}: {error.strerror or error}.") from None
+    return validate_text(raw, origin, max_bytes)
+
+
+def _read_manifest(json_path: Path, name: str) -> Manifest:
+    try:
+        data = json.loads(json_path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError
+    except (OSError, ValueError):
+        return Manifest(name=name, title=name, description="")
+    return Manifest.from_json(data, name)
+
+
+def _named_corpora(folder: Path, source: Literal["bundled", "imported"]) -> dict[str, tuple[Path, Manifest]]:
+    found: dict[str, tuple[Path, Manifest]] = {}
+    if folder.is_dir():
+        for text_path in sorted(folder.glob("*.txt")):
+            name = text_path.stem
+            found[name] = (text_path, _read_manifest(text_path.with_suffix(".json"), name))
+    return found
+
+
+def bundled_names() -> list[str]:
+    return list(_named_corpora(paths.bundled_corpora_dir(), "bundled"))
+
+
+def list_corpora() -> list[tuple[str, Literal["bundled", "imported"], Path, Manifest]]:
+    """Every corpus the library shows: bundled first, then the user's imports."""
+    rows = []
+    for source, folder in (("bundled", paths.bundled_corpora_dir()), ("imported", paths.corpora_dir())):
+        for name, (path, manifest) in _named_corpora(folder, source).items():  # type: ignore[arg-type]
+            rows.append((name, source, path, manifest))
+    return rows
+
+
+def load_corpus(name_or_path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+    """Load a bundled corpus, an imported one, or a text file by path."""
+    key = str(name_or_path)
+    for source, folder in (("bundled", paths.bundled_corpora_dir()), ("imported", paths.corpora_dir())):
+        named = _named_corpora(folder, source)  # type: ignore[arg-type]
+        if key in named:
+            path, manifest = named[key]
+            return Corpus(key, read_text_file(path, max_bytes), source, path, manifest)  # type: ignore[arg-type]
+    path = Path(key).expanduser()
+    looks_like_path = path.suffix or "/" in key or "\\" in key or path.exists()
+    if not looks_like_path:
+        known = ", ".join(name for name, *_ in list_corpora())
+        raise CorpusError(f"No corpus named '{key}'; known corpora: {known}.")
+    text = read_text_file(path, max_bytes)
+    name = paths.safe_name(path.stem)
+    return Corpus(name, text, "file", path, Manifest(name=name, title=path.name, description=f"Text from {path}"))
+
+
+_TITLE_LINE = re.compile(r"\S")
+
+
+def describe_first_line(text: str, width: int = 70) -> str:
+    """A one-line description for an imported file: its first non-blank line."""
+    for line in text.splitlines():
+        if _TITLE_LINE.search(line):
+            line = " ".join(line.split())
+            return line if len(line) <= width else line[: width - 1] + "\u2026"
+    return ""

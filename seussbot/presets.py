@@ -1,0 +1,44 @@
+"""Sizes of network and training run, chosen from the size of the corpus.
+
+char-rnn's advice: the number of parameters and the number of characters in
+the corpus should be of the same order of magnitude. A smaller network
+underfits; a larger one memorises a small corpus within a few epochs. The
+batch shapes are the fast ones measured on a 2-core CPU (see PERF-NOTES).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    hidden_size: int
+    layers: int
+    embed_dim: int
+    dropout: float
+    batch_size: int
+    seq_len: int
+    lr: float
+    blurb: str
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("tiny", 128, 1, 32, 0.0, 32, 64, 3e-3, "1 x 128 units, ~80k weights: toy corpora, seconds per epoch"),
+        Preset("small", 256, 2, 64, 0.1, 64, 64, 2e-3, "2 x 256 units, ~0.8M weights: 50 kB to 1 MB of text"),
+        Preset("medium", 512, 2, 64, 0.1, 32, 64, 2e-3, "2 x 512 units, ~3.2M weights: a megabyte or more"),
+    )
+}
+
+# Corpus sizes (characters) at which the next preset takes over.
+_THRESHOLDS = ((50_000, "tiny"), (600_000, "small"))
+
+
+def preset_for_size(chars: int) -> Preset:
+    for limit, name in _THRESHOLDS:
+        if chars < limit:
+            return PRESETS[name]
+    return PRESETS["medium"]

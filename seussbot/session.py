@@ -1,0 +1,303 @@
+"""One network learning one corpus: the engine API the CLI and the TUI share.
+
+`TrainingSession.create` turns a corpus and a few choices into a ready-to-run
+trainer (vocabulary, split, network, batch shapes that fit the text);
+`TrainingSession.resume` picks a saved model up where it stopped. `load_model`
+reads a saved model for writing or inspection. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+import torch
+
+from seussbot import store
+from seussbot.corpus import Corpus, SplitMode, load_corpus
+from seussbot.errors import CorpusError, ModelFileError, PromptError, SeussbotError
+from seussbot.model import CELLS, CharRNN, ModelConfig, resolve_device
+from seussbot.presets import PRESETS, Preset, preset_for_size
+from seussbot.train import Event, HistoryPoint, TrainConfig, Trainer, TrainingState
+from seussbot.vocab import LEVELS, Vocab
+
+
+@dataclass
+class LoadedModel:
+    model: CharRNN
+    vocab: Vocab
+    meta: dict
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return store.summarize(self.path, self.meta).name
+
+
+def load_model(name_or_path: str | Path, device: str = "cpu") -> LoadedModel:
+    """Read and check a model file; refuse anything inconsistent with one sentence."""
+    path = store.resolve_model(name_or_path)
+    meta, tensors = store.read_model_file(path)
+    try:
+        config = ModelConfig.from_json(meta["config"])
+        vocab = Vocab.from_json(meta["vocab"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(f"'{path.name}' has an invalid network description ({error}).") from None
+    if len(vocab) != config.vocab_size:
+        raise ModelFileError(f"'{path.name}' has {len(vocab)} tokens but a network for {config.vocab_size}.")
+    model = CharRNN(config)
+    expected = model.state_dict()
+    if set(tensors) != set(expected):
+        raise ModelFileError(f"'{path.name}' does not hold the tensors its network needs.")
+    for key, value in tensors.items():
+        if value.shape != expected[key].shape:
+            raise ModelFileError(
+                f"'{path.name}': tensor {key} has shape {tuple(value.shape)}, expected {tuple(expected[key].shape)}."
+            )
+        if not value.is_floating_point() or not torch.isfinite(value).all():
+            raise ModelFileError(f"'{path.name}': tensor {key} holds non-numbers.")
+    model.load_state_dict({k: v.float() for k, v in tensors.items()})
+    return LoadedModel(model.to(resolve_device(device)).eval(), vocab, meta, path)
+
+
+def unique_model_name(base: str) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is not saved yet."""
+    candidate, n = base, 1
+    while store.model_path(candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def fit_batch_shape(tokens: int, batch_size: int, seq_len: int) -> tuple[int, int]:
+    """Shrink the batch (then the sequence) until the text fills every stream."""
+    seq_len = max(8, min(seq_len, tokens // 4 - 1))
+    batch_size = max(1, min(batch_size, tokens // (seq_len + 1)))
+    return batch_size, seq_len
+
+
+class TrainingSession:
+    def __init__(
+        self,
+        corpus: Corpus,
+        vocab: Vocab,
+        model: CharRNN,
+        train_config: TrainConfig,
+        *,
+        name: str,
+        preset: str,
+        device: torch.device,
+        state: TrainingState | None = None,
+        optimizer_state: dict | None = None,
+        split_mode: SplitMode = "interleaved",
+    ) -> None:
+        self.corpus, self.vocab, self.name, self.preset, self.split_mode = corpus, vocab, name, preset, split_mode
+        train_text, val_text = corpus.split(mode=split_mode)
+        try:
+            train_ids = torch.tensor(vocab.encode(train_text), dtype=torch.long)
+            val_ids = torch.tensor(vocab.encode(val_text), dtype=torch.long)
+        except PromptError:
+            raise CorpusError(
+                f"The corpus '{corpus.name}' holds tokens this model never learned; it has changed since training."
+            ) from None
+        batch, seq = fit_batch_shape(len(train_ids), train_config.batch_size, train_config.seq_len)
+        self.train_config = replace(train_config, batch_size=batch, seq_len=seq)
+        self.trainer = Trainer(
+            model, train_ids, val_ids, self.train_config, device=device, state=state, optimizer_state=optimizer_state
+        )
+
+    # -- making one ---------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        corpus: Corpus | str,
+        *,
+        cell: str = "lstm",
+        level: str | None = None,
+        preset: str | None = None,
+        name: str | None = None,
+        device: str = "auto",
+        seed: int = 0,
+        split_mode: SplitMode = "interleaved",
+        **overrides: object,
+    ) -> "TrainingSession":
+        """A fresh network sized for `corpus`. `overrides` set TrainConfig fields
+        (max_steps, max_minutes, threads, lr, ...) or network sizes (hidden_size,
+        layers, embed_dim, dropout)."""
+        corpus = load_corpus(corpus) if isinstance(corpus, str) else corpus
+        if cell not in CELLS:
+            raise SeussbotError(f"Unknown cell '{cell}'; choose one of {', '.join(CELLS)}.")
+        level = level or corpus.manifest.level
+        if level not in LEVELS:
+            raise SeussbotError(f"Unknown level '{level}'; choose char or word.")
+        chosen = _choose_preset(preset or corpus.manifest.preset, len(corpus.text))
+        vocab = Vocab.build(corpus.text, level)  # type: ignore[arg-type]
+        sizes = {k: overrides.pop(k) for k in ("hidden_size", "layers", "embed_dim", "dropout") if k in overrides}
+        config = ModelConfig(
+            cell=cell,  # type: ignore[arg-type]
+            vocab_size=len(vocab),
+            hidden_size=int(sizes.get("hidden_size", chosen.hidden_size)),  # type: ignore[arg-type]
+            layers=int(sizes.get("layers", chosen.layers)),  # type: ignore[arg-type]
+            embed_dim=int(sizes.get("embed_dim", chosen.embed_dim)),  # type: ignore[arg-type]
+            dropout=float(sizes.get("dropout", chosen.dropout)),  # type: ignore[arg-type]
+        )
+        torch.manual_seed(seed)
+        model = CharRNN(config)
+        train_config = _train_config(chosen, seed, overrides)
+        name = name or unique_model_name(f"{corpus.name}-{cell}" + ("-word" if level == "word" else ""))
+        return cls(
+            corpus, vocab, model, train_config,
+            name=name, preset=chosen.name, device=resolve_device(device), split_mode=split_mode,
+        )
+
+    @classmethod
+    def resume(cls, model_ref: str | Path, *, device: str = "auto", corpus: Corpus | str | None = None, **overrides: object) -> "TrainingSession":
+        """Carry on training a saved model, with its optimiser state when saved."""
+        loaded = load_model(model_ref)
+        meta = loaded.meta
+        training = meta.get("training", {})
+        if corpus is None:
+            recorded = meta.get("corpus", {})
+            corpus = recorded.get("path") if recorded.get("source") == "file" else recorded.get("name")
+            if not corpus:
+                raise ModelFileError(f"'{loaded.path.name}' does not say which corpus it learned.")
+        corpus = load_corpus(corpus) if isinstance(corpus, (str, Path)) else corpus
+        base = TrainConfig.from_json(training.get("train_config", {}))
+        for key in ("max_steps", "max_minutes", "max_epochs"):
+            setattr(base, key, None)
+        for key, value in overrides.items():
+            if key not in TrainConfig.__dataclass_fields__:
+                raise TypeError(f"unknown training option {key}")
+            setattr(base, key, value)
+        if base.max_steps is not None:
+            base.max_steps += int(training.get("steps", 0))  # "train N more steps"
+        state = TrainingState(
+            step=int(training.get("steps", 0)),
+            tokens_seen=int(training.get("tokens_seen", 0)),
+            elapsed_s=float(training.get("wall_time_s", 0.0)),
+            best_val_loss=_finite_or_inf(training.get("best_val_loss")),
+            history=[HistoryPoint(**p) for p in training.get("history", []) if isinstance(p, dict)],
+        )
+        base.warmup_steps = 0 if state.step else base.warmup_steps
+        optimizer_state = store.read_optimizer_state(loaded.path, state.step)
+        return cls(
+            corpus, loaded.vocab, loaded.model, base,
+            name=loaded.name, preset=str(training.get("preset", "custom")), device=resolve_device(device),
+            state=state, optimizer_state=optimizer_state,
+            split_mode=training.get("split_mode", "interleaved"),
+        )
+
+    # -- running and saving -------------------------------------------------------------
+    @property
+    def model(self) -> CharRNN:
+        return self.trainer.model
+
+    def events(self) -> Iterator[Event]:
+        return self.trainer.run()
+
+    def snapshot_model(self) -> CharRNN:
+        """A CPU copy of the network as it is now, for writing while training goes on."""
+        copy = CharRNN(self.model.config)
+        copy.load_state_dict(self.trainer.snapshot())
+        return copy.eval()
+
+    @property
+    def path(self) -> Path:
+        return store.model_path(self.name)
+
+    def metadata(self) -> dict:
+        st = self.trainer.state
+        last = st.history[-1] if st.history else None
+        return {
+            "config": self.model.config.to_json(),
+            "vocab": self.vocab.to_json(),
+            "corpus": {
+                "name": self.corpus.name,
+                "sha256": self.corpus.sha256,
+                "source": self.corpus.source,
+                "path": str(self.corpus.path) if self.corpus.source == "file" and self.corpus.path else None,
+                "chars": len(self.corpus.text),
+            },
+            "training": {
+                "preset": self.preset,
+                "split_mode": self.split_mode,
+                "train_config": self.train_config.to_json(),
+                "steps": st.step,
+                "tokens_seen": st.tokens_seen,
+                "wall_time_s": round(st.elapsed_s, 3),
+                "train_loss": last.train_loss if last else None,
+                "val_loss": last.val_loss if last else None,
+                "best_val_loss": st.best_val_loss if math.isfinite(st.best_val_loss) else None,
+                "history": [p.__dict__ for p in st.history],
+            },
+        }
+
+    def save(self) -> Path:
+        """Save weights, metadata and optimiser state (atomically) under the session's name."""
+        with self.trainer._weights_lock:
+            tensors = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+            optimizer_state = _cpu_copy(self.trainer.optimizer.state_dict())
+        return store.save_model(self.path, tensors, self.metadata(), optimizer_state)
+
+
+def model_info(loaded: LoadedModel) -> dict:
+    """The facts `seussbot info --json` prints (losses in nats per token)."""
+    meta, config, training = loaded.meta, loaded.meta["config"], loaded.meta.get("training", {})
+    return {
+        "name": loaded.name,
+        "path": str(loaded.path.resolve()),
+        "cell": config["cell"],
+        "level": loaded.vocab.level,
+        "vocab_size": len(loaded.vocab),
+        "hidden_size": config["hidden_size"],
+        "layers": config["layers"],
+        "embed_dim": config["embed_dim"],
+        "dropout": config["dropout"],
+        "parameters": loaded.model.parameter_count(),
+        "preset": training.get("preset"),
+        "corpus": meta.get("corpus", {}).get("name"),
+        "corpus_sha256": meta.get("corpus", {}).get("sha256"),
+        "steps": training.get("steps", 0),
+        "tokens_seen": training.get("tokens_seen", 0),
+        "wall_time_s": training.get("wall_time_s", 0.0),
+        "train_loss": training.get("train_loss"),
+        "val_loss": training.get("val_loss"),
+        "best_val_loss": training.get("best_val_loss"),
+        "saved": meta.get("saved"),
+        "history": training.get("history", []),
+    }
+
+
+def default_threads() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _choose_preset(name: str | None, chars: int) -> Preset:
+    if name is None:
+        return preset_for_size(chars)
+    if name not in PRESETS:
+        raise SeussbotError(f"Unknown preset '{name}'; choose one of {', '.join(PRESETS)}.")
+    return PRESETS[name]
+
+
+def _train_config(preset: Preset, seed: int, overrides: dict) -> TrainConfig:
+    config = TrainConfig(batch_size=preset.batch_size, seq_len=preset.seq_len, lr=preset.lr, seed=seed)
+    for key, value in overrides.items():
+        if key not in TrainConfig.__dataclass_fields__:
+            raise TypeError(f"unknown training option {key}")
+        setattr(config, key, value)
+    return config
+
+
+def _finite_or_inf(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else math.inf
+
+
+def _cpu_copy(state_dict: dict) -> dict:
+    return {
+        "state": {i: {k: (v.detach().cpu().clone() if hasattr(v, "detach") else v) for k, v in s.items()} for i, s in state_dict["state"].items()},
+        "param_groups": [dict(g) for g in state_dict["param_groups"]],
+    }

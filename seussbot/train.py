@@ -1,0 +1,345 @@
+"""The training loop: one readable story from token ids to a trained network.
+
+Truncated back-propagation through time over contiguous streams: the training
+text is cut into `batch_size` long streams read side by side, `seq_len` tokens
+at a time, and the hidden state is carried from one batch to the next (with
+its gradient history cut), so the network can learn dependencies longer than
+one batch. AdamW, gradient-norm clipping, linear warm-up then cosine decay.
+
+The loop is a generator of small event objects and never prints; pause,
+resume and stop are safe to call from any other thread.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Iterator
+
+import torch
+from torch.nn import functional as F
+
+from seussbot.allocator import keep_freed_memory
+from seussbot.model import CharRNN, State, detach
+
+
+@dataclass
+class TrainConfig:
+    batch_size: int = 32
+    seq_len: int = 64
+    lr: float = 2e-3
+    min_lr_fraction: float = 0.1
+    warmup_steps: int = 50
+    weight_decay: float = 0.01
+    clip: float = 1.0
+    # The run ends at whichever budget is reached first; none means "until stopped".
+    max_steps: int | None = None
+    max_minutes: float | None = None
+    max_epochs: float | None = None
+    eval_every_s: float = 15.0
+    eval_max_tokens: int = 200_000
+    progress_every_s: float = 0.1
+    threads: int | None = None
+    seed: int = 0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "TrainConfig":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: int
+    tokens_seen: int
+    epoch: float
+    train_loss: float  # nats per token, mean since the previous Progress
+    lr: float
+    tokens_per_s: float
+    elapsed_s: float  # training time, pauses excluded
+    fraction: float | None  # of the budget, None when training until stopped
+    eta_s: float | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    step: int
+    tokens_seen: int
+    elapsed_s: float
+    train_loss: float
+    val_loss: float
+    best_val_loss: float
+    improved: bool
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """The loss stopped being a number; the last good weights were restored."""
+
+    step: int
+    lr: float
+    message: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    step: int
+    reason: str  # "budget" or "stopped"
+    elapsed_s: float
+
+
+Event = Progress | Evaluation | Recovered | Finished
+
+
+@dataclass
+class HistoryPoint:
+    step: int
+    tokens_seen: int
+    elapsed_s: float
+    train_loss: float
+    val_loss: float
+
+
+@dataclass
+class TrainingState:
+    """What carries over when training resumes from a saved model."""
+
+    step: int = 0
+    tokens_seen: int = 0
+    elapsed_s: float = 0.0
+    best_val_loss: float = math.inf
+    history: list[HistoryPoint] = field(default_factory=list)
+
+
+class Trainer:
+    MAX_RECOVERIES = 8
+
+    def __init__(
+        self,
+        model: CharRNN,
+        train_ids: torch.Tensor,
+        val_ids: torch.Tensor,
+        config: TrainConfig,
+        *,
+        device: torch.device | str = "cpu",
+        state: TrainingState | None = None,
+        optimizer_state: dict | None = None,
+    ) -> None:
+        self.config = config
+        self.device = torch.device(device)
+        self.model = model.to(self.device)
+        self.state = state or TrainingState()
+        self.streams = _as_streams(train_ids, config.batch_size, config.seq_len).to(self.device)
+        self.val_ids = val_ids[: config.eval_max_tokens]
+        self.optimizer = _make_optimizer(model, config)
+        if optimizer_state is not None:
+            self.optimizer.load_state_dict(optimizer_state)
+        self._lr_scale = 1.0
+        self._weights_lock = threading.Lock()
+        self._running = threading.Event()
+        self._running.set()
+        self._stopping = threading.Event()
+        keep_freed_memory()
+
+    # -- control from other threads ------------------------------------------------
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        """A consistent copy of the weights, on the CPU, taken between optimiser steps."""
+        with self._weights_lock:
+            return {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+
+    # -- the loop ------------------------------------------------------------------
+    def run(self) -> Iterator[Event]:
+        cfg, st = self.config, self.state
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)  # per OS thread: set it where training runs
+        torch.manual_seed(cfg.seed + st.step)
+        rng = random.Random(cfg.seed + st.step)
+        tokens_per_step = cfg.batch_size * cfg.seq_len
+        epoch_tokens = max(1, self.streams.numel())
+        start_step, start_elapsed = st.step, st.elapsed_s
+        hidden: State | None = None
+        offset = 0
+        last_good = self._checkpoint()
+        recoveries = 0
+        loss_sum, loss_count = 0.0, 0
+        eval_loss_sum, eval_loss_count = 0.0, 0
+        clock = time.perf_counter()
+        last_progress = last_eval = clock
+        self.model.train()
+
+        while True:
+            if not self._running.is_set():
+                paused_at = time.perf_counter()
+                self._running.wait()
+                clock += time.perf_counter() - paused_at  # pauses do not count
+                last_progress = last_eval = time.perf_counter()
+            now = time.perf_counter()
+            st.elapsed_s = start_elapsed + (now - clock)
+            fraction = self._fraction(st.step, st.tokens_seen / epoch_tokens, st.elapsed_s)
+            if self._stopping.is_set() or (fraction is not None and fraction >= 1.0):
+                break
+
+            if offset + cfg.seq_len + 1 > self.streams.shape[1]:
+                # A new epoch: start again with the cut points shifted, so windows differ each pass.
+                slack = self.streams.shape[1] - cfg.seq_len
+                offset, hidden = rng.randrange(max(1, min(cfg.seq_len, slack))), None
+            inputs = self.streams[:, offset : offset + cfg.seq_len]
+            targets = self.streams[:, offset + 1 : offset + cfg.seq_len + 1]
+            offset += cfg.seq_len
+
+            lr = self._learning_rate(st.step, fraction)
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr
+            logits, hidden = self.model(inputs, hidden)
+            hidden = detach(hidden)
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.clip)
+            loss_value = loss.item()
+            if not (math.isfinite(loss_value) and math.isfinite(grad_norm.item())):
+                recoveries += 1
+                if recoveries > self.MAX_RECOVERIES:
+                    raise FloatingPointError("training diverged repeatedly; try a lower learning rate")
+                self._restore(last_good)
+                self._lr_scale *= 0.5
+                hidden = None
+                yield Recovered(st.step, self._learning_rate(st.step, fraction), "loss was not a number")
+                continue
+            with self._weights_lock:
+                self.optimizer.step()
+            st.step += 1
+            st.tokens_seen += tokens_per_step
+            loss_sum += loss_value
+            loss_count += 1
+            eval_loss_sum += loss_value
+            eval_loss_count += 1
+            if st.step % 200 == 0:
+                last_good = self._checkpoint()
+
+            now = time.perf_counter()
+            if now - last_progress >= cfg.progress_every_s:
+                st.elapsed_s = start_elapsed + (now - clock)
+                yield self._progress(loss_sum / loss_count, lr, start_step, start_elapsed, epoch_tokens)
+                loss_sum, loss_count, last_progress = 0.0, 0, now
+            if now - last_eval >= cfg.eval_every_s:
+                yield self._evaluate(eval_loss_sum / max(1, eval_loss_count))
+                eval_loss_sum, eval_loss_count, last_eval = 0.0, 0, time.perf_counter()
+
+        st.elapsed_s = start_elapsed + (time.perf_counter() - clock)
+        if eval_loss_count:
+            yield self._evaluate(eval_loss_sum / eval_loss_count)
+        yield Finished(st.step, "stopped" if self._stopping.is_set() else "budget", st.elapsed_s)
+
+    # -- pieces ----------------------------------------------------------------------
+    def _fraction(self, step: int, epochs: float, elapsed_s: float) -> float | None:
+        cfg = self.config
+        parts = []
+        if cfg.max_steps is not None:
+            parts.append(step / max(1, cfg.max_steps))
+        if cfg.max_minutes is not None:
+            parts.append(elapsed_s / max(1e-9, cfg.max_minutes * 60))
+        if cfg.max_epochs is not None:
+            parts.append(epochs / max(1e-9, cfg.max_epochs))
+        return max(parts) if parts else None
+
+    def _learning_rate(self, step: int, fraction: float | None) -> float:
+        cfg = self.config
+        peak = cfg.lr * self._lr_scale
+        if step < cfg.warmup_steps:
+            return peak * (step + 1) / cfg.warmup_steps
+        if fraction is None:
+            return peak
+        floor = peak * cfg.min_lr_fraction
+        return floor + (peak - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, fraction)))
+
+    def _progress(self, train_loss: float, lr: float, start_step: int, start_elapsed: float, epoch_tokens: int) -> Progress:
+        st = self.state
+        run_elapsed = max(1e-9, st.elapsed_s - start_elapsed)
+        tokens_per_s = (st.step - start_step) * self.config.batch_size * self.config.seq_len / run_elapsed
+        fraction = self._fraction(st.step, st.tokens_seen / epoch_tokens, st.elapsed_s)
+        eta = None
+        if fraction is not None and fraction > 0:
+            eta = max(0.0, run_elapsed * (1 - fraction) / max(1e-9, fraction - self._start_fraction(start_step, start_elapsed, epoch_tokens)))
+        return Progress(st.step, st.tokens_seen, st.tokens_seen / epoch_tokens, train_loss, lr, tokens_per_s, st.elapsed_s, fraction, eta)
+
+    def _start_fraction(self, start_step: int, start_elapsed: float, epoch_tokens: int) -> float:
+        start_tokens = start_step * self.config.batch_size * self.config.seq_len
+        return min(0.999, self._fraction(start_step, start_tokens / epoch_tokens, start_elapsed) or 0.0)
+
+    def _evaluate(self, train_loss: float) -> Evaluation:
+        st = self.state
+        val_loss = evaluate(self.model, self.val_ids, device=self.device)
+        self.model.train()
+        improved = val_loss < st.best_val_loss
+        st.best_val_loss = min(st.best_val_loss, val_loss)
+        st.history.append(HistoryPoint(st.step, st.tokens_seen, round(st.elapsed_s, 3), train_loss, val_loss))
+        return Evaluation(st.step, st.tokens_seen, st.elapsed_s, train_loss, val_loss, st.best_val_loss, improved)
+
+    def _checkpoint(self) -> tuple[dict, dict]:
+        return copy.deepcopy(self.model.state_dict()), copy.deepcopy(self.optimizer.state_dict())
+
+    def _restore(self, checkpoint: tuple[dict, dict]) -> None:
+        with self._weights_lock:
+            self.model.load_state_dict(checkpoint[0])
+            self.optimizer.load_state_dict(checkpoint[1])
+
+
+@torch.no_grad()
+def evaluate(model: CharRNN, ids: torch.Tensor, *, device: torch.device | str = "cpu", streams: int = 16, chunk: int = 256) -> float:
+    """Mean loss (nats/token) reading `ids` in order with the state carried.
+
+    The text is read as a few long streams side by side, so the network sees
+    each token with all the context before it in its stream, as it would when
+    writing, and the cost is a forward pass over the text.
+    """
+    model.eval()
+    streams = max(1, min(streams, (len(ids) - 1) // 64))
+    data = _as_streams(ids, streams, 1).to(device)
+    total, count = 0.0, 0
+    hidden: State | None = None
+    for start in range(0, data.shape[1] - 1, chunk):
+        inputs = data[:, start : start + chunk]
+        targets = data[:, start + 1 : start + chunk + 1]
+        inputs = inputs[:, : targets.shape[1]]
+        logits, hidden = model(inputs, hidden)
+        total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="sum").item()
+        count += targets.numel()
+    return total / max(1, count)
+
+
+def _as_streams(ids: torch.Tensor, batch_size: int, seq_len: int) -> torch.Tensor:
+    """(batch_size, length) contiguous streams; the text must give each one a sequence."""
+    length = len(ids) // batch_size
+    if length < seq_len + 1:
+        raise ValueError(f"{len(ids)} tokens are too few for {batch_size} streams of {seq_len + 1}")
+    return ids[: length * batch_size].view(batch_size, length)
+
+
+def _make_optimizer(model: CharRNN, config: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW that decays weight matrices but not biases (decaying a bias only shifts it)."""
+    matrices = [p for p in model.parameters() if p.dim() >= 2]
+    vectors = [p for p in model.parameters() if p.dim() < 2]
+    groups = [{"params": matrices, "weight_decay": config.weight_decay}, {"params": vectors, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.99))

@@ -1,0 +1,128 @@
+"""Turning text into token ids and back: characters, or words and punctuation.
+
+Character level is char-rnn's choice and the default: the network must learn
+spelling before grammar, which is what makes its early mistakes so visible.
+Word level is the slides' choice for `spot` ({Doug, Jane, Spot, saw, .}): a
+token is a word, a punctuation mark or a line break, and spaces are put back
+by a small set of rules when tokens are joined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+from seussbot.errors import PromptError
+
+Level = Literal["char", "word"]
+LEVELS: tuple[Level, ...] = ("char", "word")
+
+# A word keeps inner apostrophes and hyphens ("don't", "tip-top"); every other
+# non-space character is a token of its own; a line break is a token too.
+_WORD_TOKEN = re.compile(r"\w+(?:['\u2019-]\w+)*|\n|[^\w\s]")
+_NO_SPACE_BEFORE = set(".,!?;:)]}%")
+_NO_SPACE_AFTER = set("([{")
+
+
+def split_words(text: str) -> list[str]:
+    """Word-level tokens of `text` (spaces dropped, line breaks kept)."""
+    return _WORD_TOKEN.findall(text)
+
+
+@dataclass
+class Vocab:
+    """The model's alphabet: `tokens[i]` is the text of token id `i`."""
+
+    level: Level
+    tokens: list[str]
+    _index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = {token: i for i, token in enumerate(self.tokens)}
+        if len(self._index) != len(self.tokens):
+            raise ValueError("vocabulary tokens must be distinct")
+
+    @classmethod
+    def build(cls, text: str, level: Level = "char") -> "Vocab":
+        """Every distinct token of `text`, most frequent first for words, sorted for chars."""
+        if level == "char":
+            return cls("char", sorted(set(text)))
+        counts = Counter(split_words(text))
+        return cls("word", sorted(counts, key=lambda t: (-counts[t], t)))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self._index
+
+    def tokenize(self, text: str) -> list[str]:
+        return list(text) if self.level == "char" else split_words(text)
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of `text`; a token the model never saw is a `PromptError`."""
+        pieces = self.tokenize(text)
+        unknown = sorted({p for p in pieces if p not in self._index})
+        if unknown:
+            shown = ", ".join(repr(u) for u in unknown[:5])
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            what = "characters" if self.level == "char" else "words"
+            raise PromptError(f"The model never saw these {what}: {shown}{more}.")
+        return [self._index[p] for p in pieces]
+
+    def id_of(self, token: str) -> int | None:
+        return self._index.get(token)
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """The text of a run of token ids, spaced as a person would write it."""
+        out: list[str] = []
+        state = JoinState()
+        for i in ids:
+            out.append(state.join(self.level, self.tokens[i]))
+        return "".join(out)
+
+    def to_json(self) -> dict:
+        return {"level": self.level, "tokens": self.tokens}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Vocab":
+        level, tokens = data.get("level"), data.get("tokens")
+        if level not in LEVELS or not isinstance(tokens, list) or not tokens:
+            raise ValueError("vocabulary must have a level and a non-empty token list")
+        if not all(isinstance(t, str) and t for t in tokens):
+            raise ValueError("vocabulary tokens must be non-empty strings")
+        return cls(level, tokens)
+
+
+@dataclass
+class JoinState:
+    """Remembers enough of what was written to space the next word-level token.
+
+    Character-level tokens carry their own spaces; word-level ones get a space
+    before them unless they are closing punctuation, follow a line break or an
+    opening bracket, or sit inside a pair of straight quotes.
+    """
+
+    previous: str = "\n"
+    open_quote: bool = False
+
+    def join(self, level: Level, token: str) -> str:
+        if level == "char":
+            self.previous = token
+            return token
+        text = token
+        if token == '"':
+            needs_space = not self.open_quote and self._space_allowed_after()
+            self.open_quote = not self.open_quote
+            text = " " + token if needs_space else token
+            self.previous = token if self.open_quote else ")"
+            return text
+        if token != "\n" and token not in _NO_SPACE_BEFORE and token != "'" and self._space_allowed_after():
+            text = " " + token
+        self.previous = token
+        return text
+
+    def _space_allowed_after(self) -> bool:
+        return self.previous not in ("\n", '"', "'") and self.previous not in _NO_SPACE_AFTER

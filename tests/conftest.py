@@ -1,0 +1,40 @@
+"""Shared fixtures: every test gets its own SEUSSBOT_HOME, so no test touches a real home."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def seussbot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "seussbot-home"
+    monkeypatch.setenv("SEUSSBOT_HOME", str(home))
+    return home
+
+
+def little_story(sentences: int = 400, seed: int = 1) -> str:
+    """A small, learnable text: a few names and verbs in short sentences, wrapped in lines."""
+    rng = random.Random(seed)
+    names, verbs, things = ["Ann", "Bob", "Cat", "Dan"], ["saw", "had", "got", "hid"], ["a hat", "a bun", "the cup", "a pig"]
+    words = [f"{rng.choice(names)} {rng.choice(verbs)} {rng.choice(things)}." for _ in range(sentences)]
+    lines, line = [], ""
+    for sentence in words:
+        if len(line) + len(sentence) > 60:
+            lines.append(line)
+            line = sentence
+        else:
+            line = f"{line} {sentence}".strip()
+    lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def story_file(tmp_path: Path) -> Path:
+    path = tmp_path / "story.txt"
+    path.write_text(little_story(), encoding="utf-8")
+    return path
