@@ -107,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("model", metavar="MODEL")
     info.add_argument("--json", action="store_true", help="one JSON object on stdout")
     info.set_defaults(handler=_cmd_info)
+
+    mistakes = commands.add_parser("mistakes", help="name the writing mistakes in a text, judged against a corpus")
+    mistakes.add_argument("corpus", metavar="CORPUS", help="the corpus whose statistics set the rules")
+    source = mistakes.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="the text to examine")
+    source.add_argument("--file", metavar="PATH", help="a UTF-8 file holding the text to examine")
+    mistakes.add_argument("--level", choices=("char", "word"), help="judge as a char- or word-level model wrote it (default: the corpus's level)")
+    mistakes.add_argument("--json", action="store_true", help="a JSON list of mistakes on stdout")
+    mistakes.set_defaults(handler=_cmd_mistakes)
     return parser
 
 
@@ -147,19 +156,27 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_corpora(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from seussbot.corpus import list_corpora, load_corpus
 
     table = Table(title="Corpora", title_justify="left")
-    for column in ("name", "source", "title", "level", "chars", "words", "description"):
-        table.add_column(column, justify="right" if column in ("chars", "words") else "left")
+    table.add_column("name", no_wrap=True, style="bold")
+    table.add_column("about", ratio=1)
+    table.add_column("level", no_wrap=True)
+    table.add_column("chars", justify="right", no_wrap=True)
+    table.add_column("words", justify="right", no_wrap=True)
     for name, source, path, manifest in list_corpora():
+        about = Text(manifest.title, style="bold")
+        about.append(f" ({source})" if source != "bundled" else "", style="italic")
+        about.append("\n" + manifest.description, style="dim")
         try:
             stats = load_corpus(name).stats
             chars, words = f"{stats.chars:,}", f"{stats.words:,}"
         except SeussbotError as error:
-            chars, words = "-", f"unusable: {error}"
-        table.add_row(name, source, manifest.title, manifest.level, chars, words, manifest.description)
+            chars, words = "-", "-"
+            about.append(f"\nunusable: {error}", style="red")
+        table.add_row(name, about, manifest.level, chars, words)
     Console().print(table)
     return 0
 
@@ -184,11 +201,15 @@ def _cmd_models(args: argparse.Namespace) -> int:
         print("No saved models yet; train one with: seussbot train seussian")
         return 0
     table = Table(title="Saved models", title_justify="left")
-    for column in ("name", "corpus", "cell", "level", "steps", "best val loss", "saved"):
-        table.add_column(column, justify="right" if column in ("steps", "best val loss") else "left")
+    table.add_column("name", no_wrap=True, style="bold")
+    table.add_column("corpus")
+    table.add_column("cell", no_wrap=True)
+    table.add_column("level", no_wrap=True)
+    table.add_column("steps", justify="right", no_wrap=True)
+    table.add_column("best val loss", justify="right", no_wrap=True)
     for s in summaries:
-        best = "-" if s.best_val_loss is None else f"{s.best_val_loss:.3f} ({s.best_val_loss * BITS_PER_NAT:.2f} bits)"
-        table.add_row(s.name, s.corpus, s.cell, s.level, f"{s.steps:,}", best, s.saved.replace("T", " ")[:16])
+        best = "-" if s.best_val_loss is None else f"{s.best_val_loss * BITS_PER_NAT:.3f} bits"
+        table.add_row(s.name, s.corpus, s.cell, s.level, f"{s.steps:,}", best)
     Console().print(table)
     return 0
 
@@ -209,6 +230,50 @@ def _cmd_info(args: argparse.Namespace) -> int:
             table.add_row(key, "-" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value)))
     Console().print(table)
     return 0
+
+
+def _cmd_mistakes(args: argparse.Namespace) -> int:
+    from seussbot.corpus import load_corpus
+    from seussbot.mistakes import KINDS, find_mistakes, profile_for_corpus, summary_counts, to_json
+
+    text = args.text if args.text is not None else _read_examined_file(Path(args.file).expanduser())
+    profile = profile_for_corpus(load_corpus(args.corpus), args.level)
+    found = find_mistakes(text, profile)
+    if args.json:
+        print(json.dumps(to_json(found)))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    marked = Text(text)
+    for mistake in found:
+        marked.stylize(f"underline {KINDS[mistake.kind].colour}", mistake.start, mistake.end)
+    console = Console()
+    console.print(marked, highlight=False)
+    counts = summary_counts(found)
+    if not counts:
+        console.print("No mistakes found.")
+        return 0
+    table = Table(title=f"{len(found)} mistakes", title_justify="left")
+    for column in ("kind", "count", "what it means", "first one"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for kind, count in counts.items():
+        first = next(m for m in found if m.kind == kind)
+        table.add_row(Text(kind, style=f"bold {KINDS[kind].colour}"), str(count), KINDS[kind].explanation, first.detail or repr(first.text))
+    console.print(table)
+    return 0
+
+
+def _read_examined_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeussbotError(f"There is no file at '{path}'.") from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise SeussbotError(f"'{path}' is not a UTF-8 text file.") from None
+    except OSError as error:
+        raise SeussbotError(f"Cannot read '{path}': {error.strerror or error}.") from None
 
 
 # -- argument types ---------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""The vocabulary every detector shares: kinds, mistakes, and the detector base class.
+
+A detector is told about the text as it is read (word by word, sentence by
+sentence, mark by mark) and reports mistakes through `Sink.report`. It never sees
+characters one at a time and never re-reads closed text, which is what keeps a
+stream of characters cheap to watch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from seussbot.mistakes.profile import CorpusProfile
+    from seussbot.mistakes.text import Sentence, Token
+
+
+@dataclass(frozen=True)
+class MistakeKind:
+    """How the UI names, colours and explains one kind of mistake."""
+
+    name: str
+    label: str
+    colour: str  # "#rrggbb", readable on dark and on light backgrounds
+    explanation: str  # one line a child could follow
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One mistake: `text[start:end]` of the examined text (end exclusive).
+
+    `(kind, start)` identifies a mistake: a stream may report a mistake again
+    with a later `end` while it is still growing (a loop, a run-on, a copy);
+    the newer one replaces the older.
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    detail: str  # a specific sentence, e.g. '"Doug" twice in one sentence'
+
+
+class Sink(Protocol):
+    """Where detectors report; also what they may ask about the stream."""
+
+    protected: int  # offsets below this are the user's prompt
+
+    @property
+    def size(self) -> int:
+        """Characters read so far."""
+        ...
+
+    def report(self, kind: str, start: int, end: int, detail: str) -> None: ...
+
+    def slice(self, start: int, end: int) -> str: ...
+
+    def overlaps(self, kind: str, start: int, end: int) -> bool:
+        """Is a mistake of `kind` already reported somewhere in [start, end)?"""
+        ...
+
+
+class Detector:
+    """Base class: one kind of mistake, found from events in reading order.
+
+    Subclasses set `kinds` (the kinds they report, usually one) and override
+    the events they need. `enabled` lets a profile switch a detector off (a
+    fragment cannot be shorter than one word; only some corpora have a grammar).
+    """
+
+    kinds: ClassVar[tuple[MistakeKind, ...]]
+
+    def __init__(self, profile: "CorpusProfile", sink: Sink) -> None:
+        self.profile = profile
+        self.sink = sink
+
+    @classmethod
+    def enabled(cls, profile: "CorpusProfile") -> bool:
+        return True
+
+    def on_word(self, word: "Token", sentence: "Sentence") -> None:
+        """A word is complete; it is already the last of `sentence.words`."""
+
+    def on_token(self, token: "Token") -> None:
+        """The next token of the running word stream: a word, or END after a sentence."""
+
+    def on_sentence_end(self, sentence: "Sentence") -> None:
+        """A sentence closed (by . ! ? or a blank line, or the end of the text)."""
+
+    def on_mark(self, char: str, pos: int) -> None:
+        """A bracket or quote character at `pos`."""
+
+    def on_line_end(self, pos: int) -> None:
+        """A line break at `pos`."""
+
+    def on_paragraph_end(self, pos: int) -> None:
+        """A blank line starting at `pos`: every sentence, line and quote is over."""
+
+    def on_finish(self) -> None:
+        """The text is over; nothing more will come."""

@@ -1,0 +1,92 @@
+"""unclosed: a quote or bracket opened and never closed where the book would close it."""
+
+from __future__ import annotations
+
+from seussbot.mistakes.base import Detector, MistakeKind
+from seussbot.mistakes.text import CLOSERS, OPENERS, SYMMETRIC, Sentence
+
+SCOPES = ("sentence", "line", "paragraph")
+PAIRS = OPENERS + SYMMETRIC  # a pair is named by its opening character
+_PARTNER = {close: open_ for open_, close in zip(OPENERS, CLOSERS)}
+_CLOSER_OF = {open_: close for open_, close in zip(OPENERS, CLOSERS)} | {SYMMETRIC: SYMMETRIC}
+
+
+def pair_of(char: str) -> str:
+    return _PARTNER.get(char, char)
+
+
+class OpenMarks:
+    """The quotes and brackets still open in one stretch of text.
+
+    A straight quote " opens when none is open and closes when one is; a
+    closing bracket with nothing open is ignored (that is not this mistake).
+    """
+
+    def __init__(self) -> None:
+        self.open: dict[str, list[int]] = {}
+
+    def mark(self, char: str, pos: int) -> bool:
+        """Take one mark; True if it opened something."""
+        if char == SYMMETRIC:
+            stack = self.open.setdefault(char, [])
+            if stack:
+                stack.pop()
+                return False
+            stack.append(pos)
+            return True
+        if char in OPENERS:
+            self.open.setdefault(char, []).append(pos)
+            return True
+        stack = self.open.get(_PARTNER[char])
+        if stack:
+            stack.pop()
+        return False
+
+    def flush(self) -> list[tuple[str, int]]:
+        """Everything still open, in order; the stretch is over, so start afresh."""
+        left = sorted((pos, char) for char, stack in self.open.items() for pos in stack)
+        self.open.clear()
+        return [(char, pos) for pos, char in left]
+
+
+class Unclosed(Detector):
+    """Flags an opening quote or bracket still open when its stretch ends.
+
+    Which stretch depends on the book: the profile records, for each kind of
+    mark, the smallest of sentence, line and paragraph within which the book
+    closes it (a quoted speech may run over several sentences). A stretch must
+    really be over: at the end of a text, an open sentence, line or paragraph
+    may still have been going to close it, so it is not flagged.
+    """
+
+    kinds = (
+        MistakeKind(
+            "unclosed", "left open", "#c2255c", "A quote mark or bracket was opened but never closed."
+        ),
+    )
+
+    def __init__(self, profile, sink) -> None:
+        super().__init__(profile, sink)
+        self._scope = {pair: profile.bracket_scope.get(pair, "line") for pair in PAIRS}
+        self._open = {scope: OpenMarks() for scope in SCOPES}
+
+    def on_mark(self, char: str, pos: int) -> None:
+        scope = self._scope[pair_of(char)]
+        if scope is not None:
+            self._open[scope].mark(char, pos)
+
+    def _flush(self, scope: str) -> None:
+        for char, pos in self._open[scope].flush():
+            closer = "" if char == SYMMETRIC else f" with {_CLOSER_OF[char]}"
+            self.sink.report("unclosed", pos, pos + 1, f"this {char} is never closed{closer} in its {scope}")
+
+    def on_sentence_end(self, sentence: Sentence) -> None:
+        if not sentence.at_eof:
+            self._flush("sentence")
+
+    def on_line_end(self, pos: int) -> None:
+        self._flush("line")
+
+    def on_paragraph_end(self, pos: int) -> None:
+        for scope in SCOPES:
+            self._flush(scope)

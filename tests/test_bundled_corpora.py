@@ -1,0 +1,58 @@
+"""The four bundled corpora: present, described, loadable, shipped with the package."""
+
+import collections
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from seussbot import paths
+from seussbot.corpus import list_corpora, load_corpus
+
+BUNDLED = ("spot", "homecoming", "rhymes", "seussian")
+MANIFEST_KEYS = {"name", "title", "description", "level", "preset", "licence", "grammar"}
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_each_bundled_corpus_loads_with_its_manifest(name: str) -> None:
+    corpus = load_corpus(name)
+    assert corpus.source == "bundled" and len(corpus.text) > 15_000
+    raw = json.loads((paths.bundled_corpora_dir() / f"{name}.json").read_text())
+    assert set(raw) == MANIFEST_KEYS and raw["name"] == name and raw["licence"] == "CC0-1.0"
+    assert 0 < len(corpus.manifest.description) <= 80
+    assert corpus.manifest.preset in ("tiny", "small", "medium")
+
+
+def test_library_lists_the_four_in_order() -> None:
+    names = [name for name, source, *_ in list_corpora() if source == "bundled"]
+    assert sorted(names) == sorted(BUNDLED)
+
+
+def test_seussian_is_large_varied_and_plain() -> None:
+    text = load_corpus("seussian").text
+    assert len(text.encode()) >= 80_000 and text.isascii()
+    lines = [line for line in text.split("\n") if line.strip()]
+    counts = collections.Counter(lines)
+    duplicated = sum(n for n in counts.values() if n > 1)
+    assert duplicated / len(lines) <= 0.20
+    stories = [s for s in text.split("\n\n\n") if s.strip()]
+    assert len(stories) >= 40
+
+
+def test_a_non_editable_install_ships_the_corpora(tmp_path: Path) -> None:
+    """Where seussbot is installed as a wheel (as CI does), the corpora travel inside it."""
+    spec = importlib.util.find_spec("seussbot")
+    package_dir = Path(spec.origin).parent  # type: ignore[arg-type]
+    source_checkout = (package_dir.parent / "pyproject.toml").exists()
+    if source_checkout:
+        pytest.skip("seussbot is imported from a source checkout here, not from an installed wheel")
+    assert all((package_dir / "corpora" / f"{name}.txt").exists() for name in BUNDLED)
+    out = subprocess.run(
+        [sys.executable, "-m", "seussbot", "corpora"], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "COLUMNS": "120"}, check=True,
+    ).stdout
+    assert all(name in out for name in BUNDLED)
