@@ -46,11 +46,15 @@ class Manifest:
     preset: str | None = None
     licence: str | None = None
     grammar: str | None = None
+    # Optional: how many tokens back the corpus's rules reach. Truncated back-propagation
+    # only carries gradient one window back, so training windows must be at least this long.
+    context: int | None = None
 
     @classmethod
     def from_json(cls, data: dict, fallback_name: str) -> "Manifest":
         level = data.get("level", "char")
         preset = data.get("preset")
+        context = data.get("context")
         return cls(
             name=str(data.get("name") or fallback_name),
             title=str(data.get("title") or fallback_name),
@@ -59,10 +63,12 @@ class Manifest:
             preset=preset if preset in PRESET_NAMES else None,
             licence=data.get("licence"),
             grammar=data.get("grammar"),
+            context=context if isinstance(context, int) and 1 <= context <= 4096 else None,
         )
 
     def to_json(self) -> dict:
-        return {
+        optional = {"context": self.context} if self.context else {}
+        return optional | {
             "name": self.name,
             "title": self.title,
             "description": self.description,

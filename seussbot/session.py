@@ -147,6 +147,8 @@ class TrainingSession:
         torch.manual_seed(seed)
         model = CharRNN(config)
         train_config = _train_config(chosen, seed, overrides)
+        if corpus.manifest.context and "seq_len" not in overrides:
+            _widen_window(train_config, corpus.manifest.context, keep_batch="batch_size" in overrides)
         name = name or unique_model_name(f"{corpus.name}-{cell}" + ("-word" if level == "word" else ""))
         return cls(
             corpus, vocab, model, train_config,
@@ -290,6 +292,15 @@ def _train_config(preset: Preset, seed: int, overrides: dict) -> TrainConfig:
             raise TypeError(f"unknown training option {key}")
         setattr(config, key, value)
     return config
+
+
+def _widen_window(config: TrainConfig, context: int, keep_batch: bool) -> None:
+    """Make windows span the corpus's longest rule, with fewer streams so a step costs the same."""
+    if context <= config.seq_len:
+        return
+    if not keep_batch:
+        config.batch_size = max(4, config.batch_size * config.seq_len // context)
+    config.seq_len = context
 
 
 def _finite_or_inf(value: object) -> float:

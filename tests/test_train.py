@@ -83,3 +83,11 @@ def test_snapshot_is_a_consistent_copy(story_file: Path) -> None:
     copy = session.snapshot_model()
     list(session.events())
     assert not torch.equal(copy.head.weight, session.model.head.weight.cpu())
+
+
+def test_a_long_range_corpus_gets_windows_as_long_as_its_rule() -> None:
+    session = TrainingSession.create("homecoming", preset="small", max_steps=1, threads=1)
+    assert session.train_config.seq_len == 512
+    assert session.train_config.batch_size * session.train_config.seq_len == 64 * 64  # same tokens per step
+    narrow = TrainingSession.create("homecoming", preset="small", seq_len=32, max_steps=1, threads=1)
+    assert narrow.train_config.seq_len == 32
