@@ -174,8 +174,11 @@ class TrainingSession:
             if key not in TrainConfig.__dataclass_fields__:
                 raise TypeError(f"unknown training option {key}")
             setattr(base, key, value)
+        # Budgets count from the start of the model's life: "N more" means "so far + N".
         if base.max_steps is not None:
-            base.max_steps += int(training.get("steps", 0))  # "train N more steps"
+            base.max_steps += int(training.get("steps", 0))
+        if base.max_minutes is not None:
+            base.max_minutes += float(training.get("wall_time_s", 0.0)) / 60
         state = TrainingState(
             step=int(training.get("steps", 0)),
             tokens_seen=int(training.get("tokens_seen", 0)),

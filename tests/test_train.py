@@ -91,3 +91,14 @@ def test_a_long_range_corpus_gets_windows_as_long_as_its_rule() -> None:
     assert session.train_config.batch_size * session.train_config.seq_len == 64 * 64  # same tokens per step
     narrow = TrainingSession.create("homecoming", preset="small", seq_len=32, max_steps=1, threads=1)
     assert narrow.train_config.seq_len == 32
+
+
+def test_resume_with_minutes_means_more_minutes(story_file: Path) -> None:
+    first = TrainingSession.create(str(story_file), preset="tiny", max_minutes=0.05, threads=1, eval_every_s=999)
+    list(first.events())
+    first.save()
+    spent = first.trainer.state.elapsed_s
+    again = TrainingSession.resume(first.name, max_minutes=0.05, threads=1, eval_every_s=999)
+    list(again.events())
+    assert again.trainer.state.elapsed_s >= spent + 0.05 * 60 * 0.9
+    assert again.trainer.state.step > first.trainer.state.step

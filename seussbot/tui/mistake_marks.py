@@ -1,0 +1,79 @@
+"""Mistakes as the screen shows them: marks over the text, a tally, a colour per kind.
+
+The detectors live in `seussbot.mistakes`; this only translates their
+findings into marks for the stream view and numbers for the tally. Each kind
+brings its own colour (chosen to read on dark and light); a mark tints the
+background with it, so the probability colour of the letters stays visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from textual.color import Color
+from textual.content import Content
+
+from seussbot.tui.written import Mark
+
+if TYPE_CHECKING:
+    from seussbot.mistakes import Mistake, MistakeStream
+
+MARK_TINT = 0.4  # how much of the kind's colour shows behind marked letters
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts so far: by kind (display order), and per 100 words written."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    per_100_words: float = 0.0
+    words: int = 0
+
+    @classmethod
+    def of(cls, stream: "MistakeStream") -> "Tally":
+        return cls(stream.counts(), stream.per_100_words(), stream.words)
+
+
+def as_marks(mistakes: list["Mistake"]) -> list[Mark]:
+    from seussbot.mistakes import KINDS
+
+    return [Mark(m.start, m.end, m.kind, KINDS[m.kind].label if m.kind in KINDS else m.kind, m.detail) for m in mistakes]
+
+
+def mark_styles(background: Color) -> dict[str, Style]:
+    """A style per kind: its colour blended into `background`, underlined."""
+    from seussbot.mistakes import KINDS
+
+    return {
+        name: Style(bgcolor=background.blend(Color.parse(kind.colour), MARK_TINT).rich_color, underline=True)
+        for name, kind in KINDS.items()
+    }
+
+
+def explain(mark: Mark) -> str:
+    """What the status line says with the cursor on a marked letter."""
+    from seussbot.mistakes import KINDS
+
+    kind = KINDS.get(mark.kind)
+    explanation = kind.explanation if kind else ""
+    return f"{mark.label}: {explanation}" + (f" ({mark.detail})" if mark.detail else "")
+
+
+def tally_content(tally: Tally) -> Content:
+    """'mistakes 4.2 per 100 words  ■ said twice 2  ■ made-up word 3' (only kinds found)."""
+    from seussbot.mistakes import KINDS
+
+    if not tally.words and not any(tally.counts.values()):
+        return Content.styled("mistakes: none yet", "$foreground-muted")
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"{tally.per_100_words:.1f}", "bold"), (" mistakes per 100 words", "$foreground-muted"),
+    ]
+    found = [(name, n) for name, n in tally.counts.items() if n]
+    if not found:
+        parts.append(("  none found", "$foreground-muted"))
+    for name, n in found:
+        kind = KINDS.get(name)
+        parts += ["  ", ("■", kind.colour if kind else ""), f" {kind.label if kind else name} {n}"]
+    return Content.assemble(*parts)

@@ -1,0 +1,87 @@
+"""Import a text file as a corpus: from a pasted (dropped) path, or one typed in.
+
+The engine checks the file; if it refuses, its one-sentence reason is shown
+right here and the dialog stays open to try another path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+from seussbot.errors import SeussbotError
+from seussbot.tui.pasted import parse_pasted_path
+
+
+class ImportScreen(ModalScreen[str | None]):
+    """Dismisses with the imported corpus's name, or None if cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    class Finished(Message):
+        def __init__(self, name: str | None, error: str | None) -> None:
+            super().__init__()
+            self.name, self.error = name, error
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__()
+        self.initial = "" if path is None else str(path)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-box") as box:
+            box.border_title = "Import a corpus"
+            yield Label("A UTF-8 text file of at least 1,000 characters (you can also drop one onto the terminal).")
+            yield Input(self.initial, placeholder="path to a .txt file", id="import-path")
+            yield Input(placeholder="name (optional; default: the file's name)", id="import-name")
+            yield Label("", id="import-error")
+            with Horizontal(id="import-buttons"):
+                yield Button("Import", variant="primary", id="import-go")
+                yield Button("Cancel", id="import-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path" if not self.initial else "#import-go").focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#import-go")
+    def _go(self) -> None:
+        raw = self.query_one("#import-path", Input).value
+        path = parse_pasted_path(raw) or Path(raw.strip()).expanduser()
+        if not raw.strip():
+            self._show_error("Type or paste the path of a text file.")
+            return
+        self._show_error("Checking…", busy=True)
+        self._import(path, self.query_one("#import-name", Input).value.strip() or None)
+
+    @work(thread=True, exclusive=True)
+    def _import(self, path: Path, name: str | None) -> None:
+        from seussbot import store
+
+        try:
+            target = store.import_corpus(path, name)
+            self.post_message(self.Finished(target.stem, None))
+        except SeussbotError as error:
+            self.post_message(self.Finished(None, str(error)))
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        if message.error:
+            self._show_error(message.error)
+        else:
+            self.dismiss(message.name)
+
+    def _show_error(self, text: str, busy: bool = False) -> None:
+        label = self.query_one("#import-error", Label)
+        label.update(Content(text))
+        label.set_class(not busy, "-problem")
+
+    @on(Button.Pressed, "#import-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,394 @@
+"""The studio: watch a network train, and make it write at any moment.
+
+Training runs in a thread worker (`TrainingRunner`) and leaves its news in a
+`TrainingFeed`; a timer here takes that news five times a second and updates
+the chart and numbers, so the event loop does a bounded amount of work
+however fast training goes. The timeline panel samples at doubling step
+counts, and the write panel writes on request, each in its own thread worker
+from a snapshot of the weights.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from seussbot.errors import SeussbotError
+from seussbot.tui import format as fmt
+from seussbot.tui.model_source import ModelSource, mistake_profile
+from seussbot.tui.series import Series
+from seussbot.tui.training import (
+    DEFAULT_MINUTES,
+    Failed,
+    Saved,
+    TrainingFeed,
+    TrainingRunner,
+    TrainRequest,
+    open_session,
+    set_budget,
+)
+from seussbot.tui.widgets.line_chart import Line, LineChart
+from seussbot.tui.widgets.stream_view import StreamView
+from seussbot.tui.widgets.timeline import TimelinePanel
+from seussbot.tui.widgets.training_stats import TrainingStats
+from seussbot.tui.widgets.write_panel import WritePanel
+
+if TYPE_CHECKING:
+    from seussbot.mistakes import CorpusProfile
+    from seussbot.session import LoadedModel, TrainingSession
+
+TICK_S = 1 / 5  # news from training, five times a second
+
+
+class StudioScreen(Screen):
+    CSS_PATH = "studio.tcss"
+    AUTO_FOCUS = "#stream"  # not the prompt: with the prompt focused, letters are text, not keys
+    BINDINGS = [
+        Binding("slash", "focus_prompt", "Prompt"),
+        Binding("space", "toggle_training", "Pause"),
+        Binding("w", "write", "Write again", show=False),
+        Binding("left_square_bracket", "temperature(-1)", "Cooler", show=False),
+        Binding("right_square_bracket", "temperature(1)", "Warmer", show=False),
+        Binding("minus", "length(-1)", "Shorter", show=False),
+        Binding("plus,equals_sign", "length(1)", "Longer", show=False),
+        Binding("x", "x_axis", "Steps/chars", show=False),
+        Binding("s", "save", "Save"),
+        Binding("b", "back", "Library"),
+        Binding("escape", "leave_prompt", "Leave prompt"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, session: "TrainingSession", profile: "CorpusProfile | None") -> None:
+            super().__init__()
+            self.session, self.profile = session, profile
+
+    class PlayOnly(Message):
+        def __init__(self, loaded: "LoadedModel", reason: str) -> None:
+            super().__init__()
+            self.loaded, self.reason = loaded, reason
+
+    class LoadFailed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    class SaveDone(Message):
+        def __init__(self, text: str, error: bool = False) -> None:
+            super().__init__()
+            self.text, self.error = text, error
+
+    def __init__(self, request: TrainRequest, *, start_training: bool = True) -> None:
+        super().__init__()
+        self.request = request
+        self.start_training = start_training
+        self.session: TrainingSession | None = None
+        self.runner: TrainingRunner | None = None
+        self.feed = TrainingFeed()
+        self.state = "loading"
+        self.train_series, self.val_series = Series(), Series()
+        self.profile: CorpusProfile | None = None
+        self.progress = None  # the latest Progress event
+        self.last_val: float | None = None
+        self.saved_note = ""
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="studio"):
+            with Vertical(id="chart-panel", classes="panel") as panel:
+                panel.border_title = "Loss (bits per character)"
+                yield LineChart(
+                    # Validation first, so the live training curve is drawn over it.
+                    [Line("validation", "line-chart--series-2", self.val_series),
+                     Line("train", "line-chart--series-1", self.train_series)],
+                    y_label="bits", empty="The loss curve appears once training starts.", id="loss-chart",
+                )
+            with Vertical(id="stats-panel", classes="panel") as panel:
+                panel.border_title = "Training (bits)"
+                yield TrainingStats(id="stats")
+            with Vertical(id="write-panel-box", classes="panel") as panel:
+                panel.border_title = "Write"
+                yield WritePanel(id="write")
+            with Vertical(id="timeline-panel", classes="panel") as panel:
+                panel.border_title = "Timeline"
+                yield TimelinePanel(id="samples")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.request.model or self.request.corpus or "studio"
+        self.query_one("#chart-panel").border_subtitle = "[$text-primary]━ train[/]  [$text-accent]━ validation[/]"
+        self.query_one("#timeline-panel").border_subtitle = "[$text-error]━ mistakes per 100 words[/]"
+        self.stats.show_state("loading")
+        self.set_interval(TICK_S, self._tick)
+        self._load()
+
+    @property
+    def stats(self) -> TrainingStats:
+        return self.query_one(TrainingStats)
+
+    @property
+    def writer(self) -> WritePanel:
+        return self.query_one(WritePanel)
+
+    @property
+    def chart(self) -> LineChart:
+        return self.query_one("#loss-chart", LineChart)
+
+    # -- loading -----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        try:
+            session = open_session(self.request)
+            self.post_message(self.Loaded(session, mistake_profile(session.corpus, session.vocab.level)))
+        except SeussbotError as error:
+            if self.request.model:  # it may still write, even if it cannot train
+                self._load_for_play(str(error))
+            else:
+                self.post_message(self.LoadFailed(str(error)))
+        except Exception as error:  # a bug or a strange file: report, stay alive
+            self.post_message(self.LoadFailed(f"{type(error).__name__}: {error}"))
+
+    def _load_for_play(self, reason: str) -> None:
+        from seussbot.session import load_model
+
+        try:
+            self.post_message(self.PlayOnly(load_model(self.request.model or ""), reason))
+        except SeussbotError as error:
+            self.post_message(self.LoadFailed(str(error)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        session = self.session = message.session
+        self.profile = message.profile
+        self.runner = TrainingRunner(session, self.feed)
+        config = session.model.config
+        self.title = session.name
+        self.sub_title = (
+            f"{config.cell.upper()} {config.layers}×{config.hidden_size} · "
+            f"{session.model.parameter_count():,} weights · {session.corpus.name}, {session.vocab.level} level"
+        )
+        unit = "words seen" if session.vocab.level == "word" else "characters seen"
+        for chart in self.query(LineChart):
+            chart.tokens_label = unit
+        if session.vocab.level == "word":
+            self.query_one("#chart-panel").border_title = "Loss (bits per word)"
+        for point in session.trainer.state.history:
+            self.train_series.append(point.step, point.tokens_seen, fmt.bits(point.train_loss))
+            self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
+            self.last_val = point.val_loss
+        self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
+        self._set_state("ready")
+        self._show_numbers()
+        self._take_sample()
+        if self.start_training:
+            self._start()
+
+    @on(PlayOnly)
+    def _play_only(self, message: PlayOnly) -> None:
+        loaded = message.loaded
+        self.title = loaded.name
+        self.sub_title = "writing only"
+        self.writer.set_source(ModelSource(loaded.vocab, lambda: loaded.model))
+        self._set_state("play")
+        self.notify(f"This model can write but not train: {message.reason}", severity="warning", timeout=8)
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self._set_state("failed", message.reason)
+        self.notify(message.reason, title="Cannot open", severity="error", timeout=10)
+
+    # -- training ----------------------------------------------------------------------
+    def _start(self) -> None:
+        if self.runner is None:
+            return
+        self.runner.prepare_run()
+        self.run_worker(self.runner.run, thread=True, group="train", name="train", exclusive=True)
+        self._set_state("running")
+
+    def action_toggle_training(self) -> None:
+        if self.runner is None:
+            if self.state == "play":
+                self.notify("This model can only write: its corpus cannot be loaded.", severity="warning")
+            return
+        trainer = self.runner.session.trainer
+        if self.state == "running":
+            trainer.pause()
+            self._set_state("paused")
+        elif self.state == "paused":
+            trainer.resume()
+            self._set_state("running")
+        elif self.state in ("ready", "finished", "failed") and not self.runner.running:
+            if self.state == "finished" or self._budget_spent():
+                set_budget(self.runner.session, DEFAULT_MINUTES.get(self.runner.session.preset, 5.0))
+            self._start()
+
+    def _budget_spent(self) -> bool:
+        fraction = self._fraction(None)
+        return fraction is not None and fraction >= 1.0
+
+    def _set_state(self, state: str, detail: str = "") -> None:
+        self.state = state
+        self.stats.show_state(state, detail)
+
+    def _tick(self) -> None:
+        """Take the feed's news and redraw what changed (a few times a second)."""
+        news = self.feed.take()
+        for step, tokens, loss in news.losses:
+            self.train_series.append(step, tokens, fmt.bits(loss))
+        if news.notices:
+            self._handle(news.notices)
+        if news.progress is not None:
+            self.progress = news.progress
+        if news.progress is not None or news.notices:
+            self._show_numbers()
+        if self.chart.stale:
+            self.chart.refresh()
+        if self.state == "running" and self.progress and self.timeline.due(self.progress.step):
+            self._take_sample()
+
+    def _handle(self, notices: list[object]) -> None:
+        # Notices exist only once a session has loaded the engine, so this import is
+        # free; done any earlier it would wait on the worker importing torch.
+        from seussbot.train import Evaluation, Finished, Recovered
+
+        for notice in notices:
+            if isinstance(notice, Evaluation):
+                self.val_series.append(notice.step, notice.tokens_seen, fmt.bits(notice.val_loss))
+                self.last_val = notice.val_loss
+            elif isinstance(notice, Recovered):
+                self.notify(f"Step {notice.step:,}: {notice.message}; went back to the last good weights.", severity="warning")
+            elif isinstance(notice, Saved):
+                self.saved_note = f"saved at step {notice.step:,}"
+            elif isinstance(notice, Failed):
+                self._set_state("failed", notice.message)
+                self.notify(notice.message, title="Training stopped", severity="error", timeout=10)
+            elif isinstance(notice, Finished) and self.state != "failed":
+                self._set_state("finished" if notice.reason == "budget" else "ready")
+
+    def _show_numbers(self) -> None:
+        session, p = self.session, self.progress
+        if session is None:
+            return
+        st = session.trainer.state
+        self.stats.show(
+            step=p.step if p else st.step,
+            train_nats=p.train_loss if p else (st.history[-1].train_loss if st.history else None),
+            val_nats=self.last_val,
+            tokens_per_s=p.tokens_per_s if p else None,
+            unit="words" if session.vocab.level == "word" else "chars",
+            elapsed_s=p.elapsed_s if p else st.elapsed_s,
+            eta_s=p.eta_s if p else self._time_left(),
+            fraction=self._fraction(p),
+            note=self.saved_note,
+        )
+
+    def _time_left(self) -> float | None:
+        config = self.session.train_config
+        if config.max_minutes is None:
+            return None
+        return max(0.0, config.max_minutes * 60 - self.session.trainer.state.elapsed_s)
+
+    def _fraction(self, progress) -> float | None:
+        config = self.session.train_config
+        if progress is not None:
+            return progress.fraction
+        if config.max_minutes is None:
+            return None
+        return min(1.0, self.session.trainer.state.elapsed_s / max(1e-9, config.max_minutes * 60))
+
+    # -- the timeline ------------------------------------------------------------------
+    @property
+    def timeline(self) -> TimelinePanel:
+        return self.query_one(TimelinePanel)
+
+    def _take_sample(self) -> None:
+        if self.session is not None:
+            self.timeline.sample(self.session, self.profile, self.progress.train_loss if self.progress else None)
+
+    # -- keys --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_prompt":  # only offered (and shown) while typing a prompt
+            prompts = self.query("#prompt")
+            return bool(prompts) and self.focused is prompts.first()
+        return True
+
+    def action_focus_prompt(self) -> None:
+        self.writer.prompt.focus()
+
+    def action_leave_prompt(self) -> None:
+        if self.focused is self.writer.prompt:
+            self.query_one(StreamView).focus()
+
+    def action_write(self) -> None:
+        self.writer.write()
+
+    def action_temperature(self, direction: int) -> None:
+        self.writer.change(temperature=direction)
+
+    def action_length(self, direction: int) -> None:
+        self.writer.change(length=direction)
+
+    def action_x_axis(self) -> None:
+        axis = "tokens" if self.chart.x_axis == "step" else "step"
+        for chart in self.query(LineChart):
+            chart.set_x_axis(axis)
+
+    def action_save(self) -> None:
+        if self.runner is None:
+            self.notify("Nothing to save yet.", severity="warning")
+            return
+        self._save(self.runner)
+
+    @work(thread=True, group="save")
+    def _save(self, runner: TrainingRunner) -> None:
+        try:
+            path = runner.save()
+            self.post_message(self.SaveDone(f"Saved {path.name if path else 'the model'}."))
+        except SeussbotError as error:
+            self.post_message(self.SaveDone(str(error), error=True))
+
+    @on(SaveDone)
+    def _save_done(self, message: SaveDone) -> None:
+        self.notify(message.text, severity="error" if message.error else "information", timeout=4)
+
+    def action_help(self) -> None:
+        from seussbot.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    async def action_back(self) -> None:
+        await self.shutdown()
+        self.dismiss()
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
+
+    # -- leaving -----------------------------------------------------------------------
+    async def shutdown(self) -> None:
+        """Stop training and keep the model: the thread ends its step and saves."""
+        runner = self.runner
+        if runner is None:
+            return
+        runner.stop()
+        if runner.running:
+            self._set_state("stopping")
+            await asyncio.to_thread(runner.done.wait, 120)
+        if runner.unsaved:
+            try:
+                await asyncio.to_thread(runner.save)
+            except SeussbotError as error:
+                self.notify(str(error), title="Not saved", severity="error")
+
+    def on_unmount(self) -> None:
+        if self.runner is not None:  # never leave a training thread behind
+            self.runner.stop()

@@ -1,0 +1,174 @@
+"""A line chart with axes, drawn in braille: training loss, mistakes, anything by step.
+
+Series are kept downsampled (`Series`) and the chart draws one averaged value
+per dot column, so a redraw costs the same after a minute or an hour. The
+owner calls `refresh()` a few times a second when data changed, never per step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from seussbot.tui.format import short_count
+from seussbot.tui.series import Series, bucket
+from seussbot.tui.widgets.braille import BrailleCanvas
+
+NICE_STEPS = (1, 2, 2.5, 5)
+
+
+@dataclass
+class Line:
+    """One series on the chart and the component class that colours it."""
+
+    label: str
+    style_class: str
+    series: Series
+
+
+class LineChart(Widget):
+    COMPONENT_CLASSES = {
+        "line-chart--axis",
+        "line-chart--label",
+        "line-chart--series-1",
+        "line-chart--series-2",
+        "line-chart--series-3",
+        "line-chart--empty",
+    }
+    X_AXES = {"step": "steps", "tokens": "characters seen"}
+
+    def __init__(self, lines: list[Line], *, y_label: str, empty: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines = lines
+        self.y_label = y_label
+        self.empty = empty
+        self.x_axis = "step"
+        self.tokens_label = "characters seen"
+        self._drawn_versions: tuple[int, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        """True when some series changed since the last draw."""
+        return tuple(line.series.version for line in self.lines) != self._drawn_versions
+
+    def set_x_axis(self, axis: str) -> None:
+        self.x_axis = axis
+        self.refresh()
+
+    def render(self) -> Text:
+        self._drawn_versions = tuple(line.series.version for line in self.lines)
+        width, height = self.content_size.width, self.content_size.height
+        if width < 16 or height < 4:
+            return Text("")
+        points = [p for line in self.lines for p in line.series.points]
+        if not points:
+            return Text(self.empty, style=self.get_component_rich_style("line-chart--empty"), justify="center")
+        axis = self.x_axis
+        x0, x1 = 0.0, max(1.0, max(p.x(axis) for p in points))
+        low, high = _y_range([p.value for p in points])
+        slack = (high - low) * 0.15  # stretch the axis a little to reach a round tick
+        ticks = [t for t in _nice_ticks(low, high, max(2, (height - 2) // 2)) if low - slack <= t <= high + slack]
+        low, high = min([low, *ticks]), max([high, *ticks])
+        gutter = max(len(_tick_text(t)) for t in ticks) + 1
+        plot_w, plot_h = width - gutter - 1, height - 2
+        canvas = BrailleCanvas(plot_w, plot_h)
+        for layer, line in enumerate(self.lines):
+            self._draw(canvas, line.series, axis, x0, x1, low, high, layer)
+        return self._assemble(canvas, ticks, low, high, gutter, x1, width)
+
+    def _draw(self, canvas: BrailleCanvas, series: Series, axis: str, x0: float, x1: float, low: float, high: float, layer: int) -> None:
+        columns = bucket(series.points, axis, x0, x1, canvas.dot_width)
+        span = (high - low) or 1.0
+        previous: tuple[int, int] | None = None
+        for x, value in enumerate(columns):
+            if value is None:
+                continue
+            y = round((high - value) / span * (canvas.dot_height - 1))
+            if previous is None:
+                canvas.set(x, y, layer)
+            else:
+                canvas.line(*previous, x, y, layer)
+            previous = (x, y)
+
+    def _assemble(self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x1: float, width: int) -> Text:
+        axis_style = self.get_component_rich_style("line-chart--axis")
+        label_style = self.get_component_rich_style("line-chart--label")
+        layer_styles = [self.get_component_rich_style(line.style_class) for line in self.lines]
+        rows = canvas.rows()
+        tick_rows = {round((high - t) / ((high - low) or 1.0) * (len(rows) - 1)): t for t in ticks}
+        text = Text(no_wrap=True, overflow="crop")
+        for r, row in enumerate(rows):
+            tick = tick_rows.get(r)
+            text.append((_tick_text(tick) if tick is not None else "").rjust(gutter - 1) + " ", label_style)
+            text.append("┤" if tick is not None else "│", axis_style)
+            _append_cells(text, row, layer_styles)
+            text.append("\n")
+        text.append(" " * gutter + "└" + "─" * canvas.width + "\n", axis_style)
+        text.append(self._x_labels(gutter, canvas.width, x1, width), label_style)
+        return text
+
+    def _x_labels(self, gutter: int, plot_w: int, x1: float, width: int) -> str:
+        name = self.X_AXES["step"] if self.x_axis == "step" else self.tokens_label
+        labels = [" "] * width
+        for value in _nice_ticks(0, max(x1, 4), max(2, plot_w // 12)):
+            if value > x1 or value != int(value):  # steps and characters are whole numbers
+                continue
+            label = short_count(value)
+            at = gutter + 1 + round(value / x1 * (plot_w - 1)) - len(label) // 2
+            at = max(0, min(width - len(label), at))
+            if all(c == " " for c in labels[max(0, at - 1) : at + len(label) + 1]):
+                labels[at : at + len(label)] = label
+        line = "".join(labels).rstrip()
+        if len(line) + len(name) + 2 <= width:
+            line = line.ljust(width - len(name)) + name
+        return line
+
+
+def _append_cells(text: Text, row: list[tuple[str, int]], layer_styles: list[Style]) -> None:
+    """Append a canvas row, one span per run of cells in the same layer."""
+    run, run_layer = [], -1
+    for char, layer in row:
+        if layer != run_layer and run:
+            text.append("".join(run), layer_styles[run_layer] if run_layer >= 0 else None)
+            run = []
+        run.append(char)
+        run_layer = layer
+    if run:
+        text.append("".join(run), layer_styles[run_layer] if run_layer >= 0 else None)
+
+
+def _y_range(values: list[float]) -> tuple[float, float]:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return 0.0, 1.0
+    low, high = min(finite), max(finite)
+    if high - low < 1e-6:
+        low, high = low - 0.5, high + 0.5
+    pad = (high - low) * 0.05  # a little air above and below the curve
+    return low - pad, high + pad
+
+
+def _nice_ticks(low: float, high: float, count: int) -> list[float]:
+    """Round tick values covering [low, high], about `count` of them."""
+    span = max(1e-9, high - low)
+    raw = span / max(1, count)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next((n * magnitude for n in NICE_STEPS if n * magnitude >= raw), 10 * magnitude)
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value < high + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _tick_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    if abs(value) >= 1000:
+        return short_count(value)
+    return f"{value:g}" if value == round(value, 2) else f"{value:.2f}"

@@ -1,0 +1,127 @@
+"""Samples taken as training goes on, from gibberish to words, each scored for mistakes.
+
+At doubling step counts the panel takes a fixed-seed sample from a snapshot
+of the weights (in its own thread worker), scores it with the corpus's
+mistake detectors, and charts mistakes per 100 words against step above the
+samples. Entries are few (one per doubling), so ordinary widgets do here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from seussbot.errors import SeussbotError
+from seussbot.tui import format as fmt
+from seussbot.tui.probability import STYLE_CLASSES, band_of, style_class
+from seussbot.tui.sampling import next_timeline_step, timeline_sample
+from seussbot.tui.series import Series
+from seussbot.tui.widgets.line_chart import Line, LineChart
+from seussbot.tui.written import Written
+
+if TYPE_CHECKING:
+    from seussbot.mistakes import CorpusProfile
+    from seussbot.session import TrainingSession
+
+
+class TimelineEntry(Static):
+    COMPONENT_CLASSES = STYLE_CLASSES | {"timeline-entry--head"}
+
+    def __init__(self, step: int, loss_nats: float | None, pieces: list[Written], score: str = "") -> None:
+        super().__init__()
+        self.step, self.loss_nats, self.pieces, self.score = step, loss_nats, pieces, score
+
+    @property
+    def text(self) -> str:
+        return "".join(piece.text for piece in self.pieces)
+
+    def render(self) -> Text:
+        head = f"step {fmt.count(self.step)}"
+        if self.loss_nats is not None:
+            head += f" · loss {fmt.bits(self.loss_nats):.2f}"
+        if self.score:
+            head += f" · {self.score}"
+        text = Text(head + "\n", self.get_component_rich_style("timeline-entry--head"))
+        for piece in self.pieces:
+            style = self.get_component_rich_style(style_class(band_of(piece.prob)))
+            text.append(piece.text.replace("\n", " ⏎ ").replace("  ", " "), style)
+        return text
+
+
+class Timeline(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static("Samples appear here at steps 32, 64, 128, …", classes="hint")
+
+    def add_entry(self, entry: TimelineEntry) -> None:
+        if not self.is_attached:  # a sample that arrives as the app or screen closes
+            return
+        self.query(".hint").remove()
+        self.mount(entry)
+        # Show the newest sample from its first line (its step and score), not its last.
+        self.call_after_refresh(self.scroll_to_widget, entry, animate=False, top=True)
+
+    @property
+    def entries(self) -> list[TimelineEntry]:
+        return list(self.query(TimelineEntry))
+
+
+class TimelinePanel(Vertical):
+    """The mistakes chart over the list of samples; asks for a sample when one is due."""
+
+    class Sampled(Message):
+        def __init__(self, step: int, tokens: int, loss: float | None, pieces: list[Written], rate: float | None) -> None:
+            super().__init__()
+            self.step, self.tokens, self.loss, self.pieces, self.rate = step, tokens, loss, pieces, rate
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mistakes = Series()
+        self.next_step = 0
+        self.sampling = False
+
+    def compose(self) -> ComposeResult:
+        yield LineChart(
+            [Line("mistakes", "line-chart--series-3", self.mistakes)],
+            y_label="per 100 words", empty="Mistakes per 100 words, per sample", id="mistake-chart",
+        )
+        yield Timeline(id="timeline")
+
+    def due(self, step: int) -> bool:
+        return step >= self.next_step and not self.sampling
+
+    def sample(self, session: "TrainingSession", profile: "CorpusProfile | None", loss: float | None) -> None:
+        """Take a sample now (in a worker); the next one is due when the step count doubles."""
+        self.sampling = True
+        self.next_step = next_timeline_step(session.trainer.state.step)
+        self._sample(session, profile, loss)
+
+    @work(thread=True, group="timeline")
+    def _sample(self, session: "TrainingSession", profile: "CorpusProfile | None", loss: float | None) -> None:
+        from seussbot.mistakes import score_text
+
+        state = session.trainer.state
+        step, tokens = state.step, state.tokens_seen
+        try:
+            pieces = timeline_sample(session.snapshot_model(), session.vocab)
+        except SeussbotError:
+            pieces = []
+        text = "".join(piece.text for piece in pieces)
+        rate = score_text(text, profile)["per_100_words"] if profile is not None and pieces else None
+        self.post_message(self.Sampled(step, tokens, loss, pieces, rate))
+
+    @on(Sampled)
+    def _sampled(self, message: Sampled) -> None:
+        self.sampling = False
+        if not message.pieces:
+            return
+        score = "" if message.rate is None else f"{message.rate:.1f} mistakes/100 words"
+        if message.rate is not None:
+            self.mistakes.append(message.step, message.tokens, message.rate)
+            self.query_one("#mistake-chart", LineChart).refresh()
+        self.query_one(Timeline).add_entry(TimelineEntry(message.step, message.loss, message.pieces, score))

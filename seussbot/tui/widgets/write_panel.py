@@ -1,0 +1,198 @@
+"""Prompt in, text out: the person types a prompt, the model writes, coloured by confidence.
+
+Writing runs in a thread worker from a snapshot of the weights and arrives in
+small batches; a new request cancels the one still writing. The same worker
+feeds the text to the corpus's mistake detectors, so marks and counters
+arrive with the letters. Moving the cursor through the text shows what the
+model weighed at that character, and what a marked mistake is.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+from textual.worker import get_current_worker
+
+from seussbot.errors import SeussbotError
+from seussbot.tui.mistake_marks import Tally, as_marks, explain, mark_styles, tally_content
+from seussbot.tui.model_source import ModelSource
+from seussbot.tui.sampling import WriteSettings, stream
+from seussbot.tui.widgets.prob_legend import ProbLegend
+from seussbot.tui.widgets.stream_view import StreamView
+from seussbot.tui.written import Mark, Written
+
+
+class PromptInput(Input):
+    """The prompt; its Enter is shown in the footer as what it does here."""
+
+    BINDINGS = [Binding("enter", "submit", "Write")]
+
+
+class WritePanel(Vertical):
+    class Wrote(Message):
+        def __init__(self, writing: int, pieces: list[Written], marks: list[Mark], tally: Tally | None) -> None:
+            super().__init__()
+            self.writing, self.pieces, self.marks, self.tally = writing, pieces, marks, tally
+
+    class Done(Message):
+        def __init__(self, writing: int, error: str | None = None) -> None:
+            super().__init__()
+            self.writing, self.error = writing, error
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source: ModelSource | None = None
+        self.settings = WriteSettings()
+        self.writing = 0  # id of the current writing; batches from older ones are dropped
+        self.busy = False
+        self.tally: Tally | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="prompt-row"):
+            yield Label("›", id="prompt-mark")
+            yield PromptInput(placeholder="press / to type a prompt, Enter to write", id="prompt", compact=True)
+        yield StreamView("The model's writing appears here, coloured by how sure it was.", id="stream")
+        yield ProbLegend(id="legend")
+        yield Static("", id="tally")
+        yield Label("", id="write-status")
+
+    def on_mount(self) -> None:
+        self.show_settings()
+        self._style_marks()
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._style_marks())
+        self.query_one("#tally").display = False
+
+    def _style_marks(self) -> None:
+        self.view.set_mark_styles(mark_styles(self.view.background_colors[1]))
+
+    # -- controls --------------------------------------------------------------------
+    @property
+    def prompt(self) -> Input:
+        return self.query_one("#prompt", Input)
+
+    @property
+    def view(self) -> StreamView:
+        return self.query_one(StreamView)
+
+    def set_source(self, source: ModelSource | None) -> None:
+        self.source = source
+        self.show_settings()
+
+    def change(self, *, temperature: int = 0, length: int = 0) -> None:
+        if temperature:
+            self.settings = self.settings.warmer(temperature)
+        if length:
+            self.settings = self.settings.longer(length)
+        self.show_settings()
+
+    def show_settings(self, note: str = "") -> None:
+        s = self.settings
+        keys = "bold $text-accent"
+        text = Content.assemble(
+            f"temperature {s.temperature:g} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys)
+        )
+        if note:
+            text = Content.assemble(f"{note}  ·  ", text)
+        self._status(text)
+
+    def show_error(self, message: str) -> None:
+        self._status(Content(message), error=True)  # plain: an engine message may hold brackets
+
+    def _status(self, content: Content, error: bool = False) -> None:
+        status = self.query_one("#write-status", Label)
+        status.update(content)
+        status.set_class(error, "-problem")
+
+    # -- writing ---------------------------------------------------------------------
+    @on(Input.Submitted, "#prompt")
+    def _submitted(self) -> None:
+        self.write()
+
+    def write(self) -> None:
+        if self.source is None:
+            self.show_error("The model is still loading.")
+            return
+        prompt = self.prompt.value.replace("\\n", "\n")
+        self.writing += 1
+        self.busy = True
+        view = self.view
+        view.clear()
+        if prompt:
+            view.append([Written(prompt, None)])
+        self.show_settings("writing…")
+        self._write(self.writing, self.source, prompt, self.settings)
+
+    @work(thread=True, exclusive=True, group="write")
+    def _write(self, writing: int, source: ModelSource, prompt: str, settings: WriteSettings) -> None:
+        from seussbot.mistakes import MistakeStream
+
+        worker = get_current_worker()
+        tracker = MistakeStream(source.profile, prompt) if source.profile else None
+
+        def emit(pieces: list[Written]) -> None:
+            found = tracker.feed("".join(piece.text for piece in pieces)) if tracker else []
+            self.post_message(self.Wrote(writing, pieces, as_marks(found), Tally.of(tracker) if tracker else None))
+
+        try:
+            stream(source.snapshot(), source.vocab, prompt, settings, emit, lambda: worker.is_cancelled)
+        except SeussbotError as error:
+            self.post_message(self.Done(writing, str(error)))
+            return
+        if tracker is not None and not worker.is_cancelled:
+            self.post_message(self.Wrote(writing, [], as_marks(tracker.finish()), Tally.of(tracker)))
+        self.post_message(self.Done(writing))
+
+    @on(Wrote)
+    def _wrote(self, message: Wrote) -> None:
+        if message.writing != self.writing:
+            return
+        if message.pieces:
+            self.view.append(message.pieces)
+        if message.marks:
+            self.view.add_marks(message.marks)
+        if message.tally is not None:
+            self.tally = message.tally
+            self._show_tally(message.tally)
+
+    def _show_tally(self, tally: Tally) -> None:
+        """Update the counters; lay the panel out again only if they need another row."""
+        widget = self.query_one("#tally", Static)
+        content = tally_content(tally)
+        rows = -(-len(content.plain) // max(1, widget.size.width or 1))
+        widget.update(content, layout=not widget.display or rows != getattr(self, "_tally_rows", 0))
+        widget.display = True
+        self._tally_rows = rows
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        if message.writing != self.writing:
+            return
+        self.busy = False
+        if message.error:
+            self.show_error(message.error)
+        else:
+            self.show_settings()
+
+    # -- looking inside --------------------------------------------------------------
+    @on(StreamView.CursorMoved)
+    def _cursor_moved(self, message: StreamView.CursorMoved) -> None:
+        written = self.view.written
+        piece = written.piece_at(message.index)
+        mark = written.mark_at(message.index)
+        if mark is not None:
+            self._status(Content(explain(mark)))
+        elif piece is None or piece.prob is None:
+            self.show_settings("the prompt" if piece else "")
+        else:
+            others = ", ".join(f"{_shown(t)} {p:.0%}" for t, p in piece.candidates[:4])
+            self._status(Content(f"{_shown(piece.text)} had {piece.prob:.0%}  ·  the model weighed {others}"))
+
+
+def _shown(token: str) -> str:
+    """A token as the status line can show it (spaces and line breaks made visible)."""
+    return "'" + token.replace("\n", "⏎").replace(" ", "␣") + "'"

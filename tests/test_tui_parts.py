@@ -1,0 +1,155 @@
+"""The app's plain parts, tested without a terminal: paths, wrapping, charts, coalescing."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from seussbot.tui import format as fmt
+from seussbot.tui.choices import TrainChoice
+from seussbot.tui.pasted import parse_pasted_path
+from seussbot.tui.probability import BANDS, band_of
+from seussbot.tui.sampling import WriteSettings, next_timeline_step
+from seussbot.tui.series import Series, bucket
+from seussbot.tui.training import TrainingFeed
+from seussbot.tui.widgets.braille import BrailleCanvas
+from seussbot.tui.written import Mark, Written, WrittenText
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "'/tmp/my story.txt'",
+        '"/tmp/my story.txt"',
+        "/tmp/my\\ story.txt",
+        "file:///tmp/my%20story.txt",
+        "file://localhost/tmp/my%20story.txt",
+        "  '/tmp/my story.txt'  \n",
+    ],
+)
+def test_pasted_paths_in_every_terminal_spelling(pasted: str) -> None:
+    assert parse_pasted_path(pasted) == Path("/tmp/my story.txt")
+
+
+@pytest.mark.parametrize("pasted", ["hello there", "", "file://elsewhere/x.txt", "'unbalanced", "a\nb"])
+def test_text_that_is_not_one_path(pasted: str) -> None:
+    assert parse_pasted_path(pasted) is None
+
+
+def test_relative_path_counts_when_the_file_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "poem.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    assert parse_pasted_path("poem.txt") == Path("poem.txt")
+
+
+def test_incremental_wrapping_matches_wrapping_all_at_once() -> None:
+    text = "One fish two fish.\nRed fish blue fish, and averyveryverylongwordthatmustbreak here.\n\nEnd"
+    rng = random.Random(3)
+    streamed = WrittenText(width=12)
+    i = 0
+    while i < len(text):
+        k = rng.randint(1, 5)
+        streamed.append([Written(text[i : i + k], 0.5)])
+        i += k
+    whole = WrittenText(width=12)
+    whole.append([Written(text, 0.5)])
+    assert streamed.lines == whole.lines
+    assert all(end - start <= 13 for start, end in whole.lines)
+    assert "".join(text[a:b] for a, b in whole.lines) == text
+    assert whole.line_of(len(text) - 1) == len(whole.lines) - 1
+
+
+def test_rewrap_on_resize_and_marks() -> None:
+    written = WrittenText(width=40)
+    written.append([Written("Doug saw Doug. ", 0.9), Written("Jane", 0.05)])
+    written.set_width(8)
+    assert len(written.lines) > 1
+    written.add_marks([Mark(0, 14, "echo"), Mark(0, 14, "echo", detail="grown")])
+    assert len(written.marks) == 1 and written.mark_at(3).detail == "grown"
+    assert written.mark_at(16) is None
+    assert written.piece_at(15).prob == 0.05
+
+
+def test_overlapping_marks_show_the_same_whatever_their_order() -> None:
+    marks = [Mark(0, 20, "run-on"), Mark(4, 8, "made-up"), Mark(4, 8, "echo"), Mark(6, 12, "loop")]
+    shown = []
+    for order in (marks, marks[::-1], marks[1:] + marks[:1]):
+        written = WrittenText(width=40)
+        written.append([Written("x" * 24, 0.5)])
+        written.add_marks(order)
+        shown.append([written.mark_at(pos).kind if written.mark_at(pos) else None for pos in range(24)])
+    assert shown[0] == shown[1] == shown[2]
+    assert shown[0][5] == "echo" and shown[0][10] == "loop" and shown[0][15] == "run-on"
+
+
+def test_probability_bands_cover_zero_to_one() -> None:
+    assert band_of(None) == -1
+    assert [band_of(p) for p in (0.0, 0.05, 0.1, 0.39, 0.4, 0.79, 0.8, 1.0)] == [0, 0, 1, 1, 2, 2, 3, 3]
+    assert len({band.style_class for band in BANDS}) == len(BANDS)
+
+
+def test_series_stays_bounded_and_keeps_its_shape() -> None:
+    series = Series(capacity=64)
+    for step in range(10_000):
+        series.append(step, step * 100, 5.0 - step / 10_000)
+    assert len(series) <= 64
+    columns = bucket(series.points, "step", 0, 10_000, 10)
+    assert all(c is not None for c in columns)
+    assert columns == sorted(columns, reverse=True)  # still falling
+    assert bucket(series.points, "tokens", 0, 1_000_000, 10)[0] == pytest.approx(columns[0], rel=1e-3)
+
+
+def test_braille_canvas_draws_lines_without_gaps() -> None:
+    canvas = BrailleCanvas(4, 2)
+    canvas.line(0, 0, 7, 7, layer=1)
+    rows = canvas.rows()
+    assert [cell[1] for cell in (rows[0][0], rows[1][3])] == [1, 1]
+    assert rows[0][3] == (" ", -1)
+    assert all(ord(char) >= 0x2800 for row in rows for char, layer in row if layer >= 0)
+
+
+def test_timeline_steps_double() -> None:
+    assert [next_timeline_step(s) for s in (0, 31, 32, 100, 5000)] == [32, 32, 64, 128, 8192]
+
+
+def test_write_settings_step_through_choices_and_stop_at_the_ends() -> None:
+    settings = WriteSettings()
+    assert settings.warmer(1).temperature == 1.0 and settings.warmer(-1).temperature == 0.6
+    hottest = settings
+    for _ in range(20):
+        hottest = hottest.warmer(1)
+    assert hottest.temperature == WriteSettings.TEMPERATURES[-1]
+    assert settings.longer(1).length == 500 and settings.longer(-1).length == 200
+
+
+def test_feed_keeps_only_the_latest_progress_but_every_loss() -> None:
+    from types import SimpleNamespace
+
+    feed = TrainingFeed()
+    for step in range(1, 101):
+        feed.publish_progress(SimpleNamespace(step=step, tokens_seen=step * 10, train_loss=1.0))
+    feed.publish("evaluation")
+    news = feed.take()
+    assert news.progress.step == 100 and len(news.losses) == 100 and news.notices == ["evaluation"]
+    empty = feed.take()
+    assert empty.progress is None and empty.losses == [] and empty.notices == []
+
+
+def test_train_choice_cycles_and_describes_defaults() -> None:
+    from seussbot.corpus import Manifest
+
+    choice = TrainChoice()
+    assert choice.cycled("cell").cell == "gru"
+    assert choice.cycled("cell").cycled("cell").cycled("cell").cell == "lstm"
+    assert choice.cycled("minutes").minutes == 1.0
+    rows = dict((name, value) for _, name, value in choice.describe(Manifest("x", "X", "", preset="tiny"), 5000))
+    assert rows["size"].startswith("tiny") and "3 min" in rows["time"]
+
+
+def test_number_formats() -> None:
+    assert fmt.count(1234567) == "1,234,567"
+    assert fmt.short_count(950) == "950" and fmt.short_count(12_300) == "12.3k" and fmt.short_count(2_000_000) == "2M"
+    assert fmt.clock(65) == "1:05" and fmt.clock(3725) == "1:02:05" and fmt.clock(None) == "–"
+    assert fmt.loss_text(None) == "–" and fmt.loss_text(0.6931471805599453) == "1.000 bits"
