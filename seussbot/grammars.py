@@ -254,8 +254,18 @@ def check_spot(text: str, *, whole: bool = False) -> list[Violation]:
 #: newlines fall in the middle of a story) gives no hint of who the hero is.
 HEROES: tuple[str, ...] = ("Pim", "Tob", "Bix", "Nel", "Mog", "Jib", "Olo", "Kip", "Fen", "Lux")
 
-_HOMECOMING_MIN = 100
+_HOMECOMING_MIN = 20
 _HOMECOMING_MAX = 400
+# The gap between a story's two hero names falls in one of three bands, equally often.
+# Short gaps teach a network that the opening name matters at all (at 100-400
+# characters alone, neither an RNN nor an LSTM discovered the rule in minutes on a
+# laptop); the long ones then test whether it can keep the name, which a vanilla
+# RNN's fading memory cannot. Benchmarks report accuracy per band.
+HOMECOMING_BANDS: tuple[tuple[int, int], ...] = ((20, 100), (100, 200), (200, 400))
+# The middle wanders through a fixed pool of sentences rather than the templates'
+# millions: a richer middle buried the hero signal (one name per ~250 characters)
+# under text the network had still to learn.
+_WANDER_POOL_SIZE = 60
 
 _OPENINGS = (
     "set off down the lane",
@@ -398,15 +408,27 @@ def _wander(rng: random.Random) -> str:
     return rng.choice(_SIGHTS)
 
 
-def _homecoming_story(rng: random.Random) -> str:
-    """One story; the gap between the two hero names is 100..400 chars."""
+def _wander_pool() -> tuple[str, ...]:
+    """The fixed pool of wandering sentences, drawn once from the templates."""
+    rng = random.Random(1234)
+    pool: list[str] = []
+    while len(pool) < _WANDER_POOL_SIZE:
+        sentence = _wander(rng)
+        if sentence not in pool:
+            pool.append(sentence)
+    return tuple(pool)
+
+
+def _homecoming_story(rng: random.Random, pool: tuple[str, ...]) -> str:
+    """One story; the gap between the two hero names lies in one of HOMECOMING_BANDS."""
     hero = rng.choice(HEROES)
     opening = f"{hero} {rng.choice(_OPENINGS)}."
-    if rng.random() < 0.5:
+    low, high = rng.choice(HOMECOMING_BANDS)
+    if high <= 100 or rng.random() < 0.5:
         lead = "And so "
     else:
         lead = f"{rng.choice(_END_CLAUSES)}, and so "
-    target = rng.randint(_HOMECOMING_MIN + 10, _HOMECOMING_MAX - 10)
+    target = rng.randint(low, high)
     middle: list[str] = []
 
     def gap() -> int:
@@ -414,29 +436,27 @@ def _homecoming_story(rng: random.Random) -> str:
         return (len(opening) - len(hero)) + sum(1 + len(s) for s in middle) + 1 + len(lead)
 
     while gap() < target:
-        for _ in range(20):
-            sentence = _wander(rng)
-            if sentence not in middle and gap() + 1 + len(sentence) <= _HOMECOMING_MAX:
-                middle.append(sentence)
-                break
-        else:
+        fitting = [s for s in pool if s not in middle and gap() + 1 + len(s) <= high]
+        if not fitting:
             break
+        middle.append(rng.choice(fitting))
     body = " ".join([opening, *middle, f"{lead}{hero} went home."])
     return _wrap(body, 68)
 
 
-def generate_homecoming(target_bytes: int = 70_000, seed: int = 0) -> str:
+def generate_homecoming(target_bytes: int = 150_000, seed: int = 0) -> str:
     """The homecoming corpus: little stories separated by blank lines.
 
-    Each story opens with a hero's name, wanders 100..400 characters through
+    Each story opens with a hero's name, wanders 20..400 characters through
     sentences that never mention or hint at the hero, and ends with that same
     hero going home, so only memory of the opening predicts the ending.
     """
     rng = random.Random(seed)
+    pool = _wander_pool()
     stories: list[str] = []
     size = 0
     while size < target_bytes:
-        story = _homecoming_story(rng)
+        story = _homecoming_story(rng, pool)
         stories.append(story)
         size += len(story) + 2
     return "\n\n".join(stories) + "\n"
