@@ -264,8 +264,9 @@ _HOMECOMING_MAX = 400
 HOMECOMING_BANDS: tuple[tuple[int, int], ...] = ((20, 100), (100, 200), (200, 400))
 # The middle wanders through a fixed pool of sentences rather than the templates'
 # millions: a richer middle buried the hero signal (one name per ~250 characters)
-# under text the network had still to learn.
-_WANDER_POOL_SIZE = 60
+# under text the network had still to learn. With 60 sentences an LSTM named the
+# right hero in 13% of sampled endings after 4 minutes, with 16 in 27% (RNN: 15%).
+_WANDER_POOL_SIZE = 16
 
 _OPENINGS = (
     "set off down the lane",

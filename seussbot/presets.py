@@ -29,7 +29,9 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset("tiny", 128, 1, 32, 0.0, 32, 64, 3e-3, "1 x 128 units, ~80k weights: toy corpora, seconds per epoch"),
         Preset("small", 256, 2, 64, 0.1, 64, 64, 2e-3, "2 x 256 units, ~0.8M weights: 50 kB to 1 MB of text"),
-        Preset("medium", 512, 2, 64, 0.1, 32, 64, 2e-3, "2 x 512 units, ~3.2M weights: a megabyte or more"),
+        # No dropout at this size: on 1 MB of text it only paid off after ~10 minutes on 2 cores,
+        # and between layers it stops oneDNN fusing them (measured 14.5k vs 17.7k chars/s).
+        Preset("medium", 512, 2, 64, 0.0, 32, 64, 2e-3, "2 x 512 units, ~3.2M weights: a megabyte or more"),
     )
 }
 

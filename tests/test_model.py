@@ -37,12 +37,6 @@ def test_lstm_gates_are_what_nn_lstm_computes() -> None:
         state = new_state
 
 
-def test_forget_gates_start_open() -> None:
-    model = CharRNN(ModelConfig("lstm", vocab_size=5, hidden_size=8))
-    total = model.rnn.bias_ih_l0[8:16] + model.rnn.bias_hh_l0[8:16]
-    assert torch.allclose(total, torch.ones(8))
-
-
 def test_invalid_configs_are_refused() -> None:
     with pytest.raises(ValueError):
         ModelConfig("transformer", 10).validate()  # type: ignore[arg-type]
