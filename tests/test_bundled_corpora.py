@@ -1,7 +1,6 @@
 """The four bundled corpora: present, described, loadable, shipped with the package."""
 
 import collections
-import importlib.util
 import json
 import os
 import subprocess
@@ -44,13 +43,20 @@ def test_seussian_is_large_varied_and_plain() -> None:
 
 
 def test_a_non_editable_install_ships_the_corpora(tmp_path: Path) -> None:
-    """Where seussbot is installed as a wheel (as CI does), the corpora travel inside it."""
-    spec = importlib.util.find_spec("seussbot")
-    package_dir = Path(spec.origin).parent  # type: ignore[arg-type]
-    source_checkout = (package_dir.parent / "pyproject.toml").exists()
-    if source_checkout:
-        pytest.skip("seussbot is imported from a source checkout here, not from an installed wheel")
+    """Where seussbot is installed as a wheel (as CI does), the corpora travel inside it.
+
+    Asked from a folder outside the checkout, Python imports the installed copy; in a
+    development (editable) install that copy is the checkout itself, and there is no
+    wheel to check."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import seussbot, pathlib; print(pathlib.Path(seussbot.__file__).parent)"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    package_dir = Path(where)
+    if (package_dir.parent / "pyproject.toml").exists():
+        pytest.skip("seussbot is installed from a source checkout (editable), not from a wheel")
     assert all((package_dir / "corpora" / f"{name}.txt").exists() for name in BUNDLED)
+    assert all((package_dir / "corpora" / f"{name}.json").exists() for name in BUNDLED)
     out = subprocess.run(
         [sys.executable, "-m", "seussbot", "corpora"], cwd=tmp_path, capture_output=True, text=True,
         env={**os.environ, "COLUMNS": "120"}, check=True,
