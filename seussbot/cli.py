@@ -18,8 +18,7 @@ from typing import Callable, Sequence
 
 from seussbot import __version__
 from seussbot.errors import SeussbotError
-
-BITS_PER_NAT = 1 / math.log(2)
+from seussbot.units import bits
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -208,7 +207,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
     table.add_column("steps", justify="right", no_wrap=True)
     table.add_column("best val loss", justify="right", no_wrap=True)
     for s in summaries:
-        best = "-" if s.best_val_loss is None else f"{s.best_val_loss * BITS_PER_NAT:.3f} bits"
+        best = "-" if s.best_val_loss is None else f"{bits(s.best_val_loss):.3f} bits"
         table.add_row(s.name, s.corpus, s.cell, s.level, f"{s.steps:,}", best)
     Console().print(table)
     return 0

@@ -8,7 +8,6 @@ exits cleanly. Models are also saved every `--save-every` seconds.
 from __future__ import annotations
 
 import argparse
-import math
 import queue
 import threading
 import time
@@ -18,8 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from seussbot.errors import SeussbotError
-
-BITS_PER_NAT = 1 / math.log(2)
+from seussbot.units import bits, clock
 DEFAULT_MINUTES = 3.0
 
 
@@ -114,12 +112,12 @@ def _train_with_display(session, console: Console, save_every_s: float) -> str:
                         task,
                         completed=1000 * (event.fraction or 0.0),
                         step=event.step,
-                        loss=f"{event.train_loss * BITS_PER_NAT:.3f} b/c",
+                        loss=f"{bits(event.train_loss):.3f} b/c",
                         speed=f"{event.tokens_per_s / 1000:,.1f}k tok/s",
-                        eta="" if event.eta_s is None else f"{_clock(event.eta_s)} left",
+                        eta="" if event.eta_s is None else f"{clock(event.eta_s)} left",
                     )
                 elif isinstance(event, Evaluation):
-                    bar.update(task, val=f"{event.val_loss * BITS_PER_NAT:.3f} b/c")
+                    bar.update(task, val=f"{bits(event.val_loss):.3f} b/c")
                 elif isinstance(event, Recovered):
                     console.print(f"[yellow]step {event.step}: {event.message}; restored the last good weights, lr now {event.lr:.2e}[/]")
                 elif isinstance(event, Finished):
@@ -150,15 +148,10 @@ def _print_summary(session, console: Console, outcome: str, path) -> None:
     table = Table(show_header=False, title=f"{session.name}: {outcome}", title_justify="left")
     table.add_row("steps", f"{st.step:,}")
     table.add_row("tokens seen", f"{st.tokens_seen:,} ({st.tokens_seen / max(1, len(session.corpus.text)):.1f} x the corpus)")
-    table.add_row("training time", _clock(st.elapsed_s))
+    table.add_row("training time", clock(st.elapsed_s))
     if last:
-        table.add_row("train loss", f"{last.train_loss:.4f} nats ({last.train_loss * BITS_PER_NAT:.3f} bits) per token")
-        table.add_row("val loss", f"{last.val_loss:.4f} nats ({last.val_loss * BITS_PER_NAT:.3f} bits) per token")
+        table.add_row("train loss", f"{last.train_loss:.4f} nats ({bits(last.train_loss):.3f} bits) per token")
+        table.add_row("val loss", f"{last.val_loss:.4f} nats ({bits(last.val_loss):.3f} bits) per token")
         table.add_row("best val loss", f"{st.best_val_loss:.4f} nats")
     table.add_row("saved to", str(path))
     console.print(table)
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"

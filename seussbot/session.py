@@ -242,10 +242,19 @@ class TrainingSession:
 
     def save(self) -> Path:
         """Save weights, metadata and optimiser state (atomically) under the session's name."""
-        with self.trainer._weights_lock:
-            tensors = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
-            optimizer_state = _cpu_copy(self.trainer.optimizer.state_dict())
+        tensors, optimizer_state = self.trainer.consistent_state(with_optimizer=True)
         return store.save_model(self.path, tensors, self.metadata(), optimizer_state)
+
+    def set_budget(self, minutes: float | None) -> None:
+        """Train `minutes` more than so far, or until stopped (None).
+
+        Budgets count the model's whole training time, so "more" is the time
+        spent plus the new minutes; the running trainer reads the new budget at
+        its next step, and the learning rate follows its schedule over the whole.
+        """
+        config = self.trainer.config
+        config.max_steps = config.max_epochs = None
+        config.max_minutes = None if minutes is None else self.trainer.state.elapsed_s / 60 + minutes
 
 
 def model_info(loaded: LoadedModel) -> dict:
@@ -308,10 +317,3 @@ def _widen_window(config: TrainConfig, context: int, keep_batch: bool) -> None:
 
 def _finite_or_inf(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else math.inf
-
-
-def _cpu_copy(state_dict: dict) -> dict:
-    return {
-        "state": {i: {k: (v.detach().cpu().clone() if hasattr(v, "detach") else v) for k, v in s.items()} for i, s in state_dict["state"].items()},
-        "param_groups": [dict(g) for g in state_dict["param_groups"]],
-    }

@@ -165,8 +165,14 @@ class Trainer:
 
     def snapshot(self) -> dict[str, torch.Tensor]:
         """A consistent copy of the weights, on the CPU, taken between optimiser steps."""
+        return self.consistent_state()[0]
+
+    def consistent_state(self, with_optimizer: bool = False) -> tuple[dict[str, torch.Tensor], dict | None]:
+        """CPU copies of the weights (and optimiser state), both from the same step."""
         with self._weights_lock:
-            return {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+            weights = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+            optimizer = _cpu_copy(self.optimizer.state_dict()) if with_optimizer else None
+        return weights, optimizer
 
     # -- the loop ------------------------------------------------------------------
     def run(self) -> Iterator[Event]:
@@ -335,6 +341,13 @@ def _as_streams(ids: torch.Tensor, batch_size: int, seq_len: int) -> torch.Tenso
     if length < seq_len + 1:
         raise ValueError(f"{len(ids)} tokens are too few for {batch_size} streams of {seq_len + 1}")
     return ids[: length * batch_size].view(batch_size, length)
+
+
+def _cpu_copy(state_dict: dict) -> dict:
+    return {
+        "state": {i: {k: (v.detach().cpu().clone() if hasattr(v, "detach") else v) for k, v in st.items()} for i, st in state_dict["state"].items()},
+        "param_groups": [dict(g) for g in state_dict["param_groups"]],
+    }
 
 
 def _make_optimizer(model: CharRNN, config: TrainConfig) -> torch.optim.Optimizer:

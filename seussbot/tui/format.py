@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import math
 
-BITS_PER_NAT = 1 / math.log(2)
+from seussbot.units import BITS_PER_NAT, bits, clock
 
-
-def bits(nats: float) -> float:
-    """A loss in nats per token as bits per token (what people compare with compression)."""
-    return nats * BITS_PER_NAT
+__all__ = ["BITS_PER_NAT", "bits", "clock", "count", "loss_text", "short_count"]
 
 
 def loss_text(nats: float | None) -> str:
@@ -31,13 +28,3 @@ def short_count(n: float) -> str:
             value = n / limit
             return f"{value:.1f}{suffix}".replace(".0" + suffix, suffix) if value < 100 else f"{value:.0f}{suffix}"
     return f"{n:.0f}"
-
-
-def clock(seconds: float | None) -> str:
-    """Seconds as m:ss or h:mm:ss; '–' when unknown."""
-    if seconds is None or not math.isfinite(seconds):
-        return "–"
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

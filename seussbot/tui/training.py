@@ -106,20 +106,8 @@ def open_session(request: TrainRequest) -> "TrainingSession":
         session = TrainingSession.create(corpus, cell=request.cell, level=request.level, preset=request.preset, **options)
     if not {"max_steps", "max_minutes", "max_epochs"} & set(options):
         minutes = request.minutes if request.minutes != 0 else DEFAULT_MINUTES.get(session.preset, 5.0)
-        set_budget(session, minutes)
+        session.set_budget(minutes)
     return session
-
-
-def set_budget(session: "TrainingSession", minutes: float | None) -> None:
-    """Train for `minutes` more than so far (None: until stopped).
-
-    The engine's budgets count total training time, so "more" is the time
-    already spent plus the new minutes; the learning rate keeps following
-    its cosine schedule over the whole.
-    """
-    config = session.train_config  # the trainer reads this same object
-    config.max_steps = config.max_epochs = None
-    config.max_minutes = None if minutes is None else session.trainer.state.elapsed_s / 60 + minutes
 
 
 class TrainingRunner:

@@ -33,7 +33,6 @@ from seussbot.tui.training import (
     TrainingRunner,
     TrainRequest,
     open_session,
-    set_budget,
 )
 from seussbot.tui.widgets.line_chart import Line, LineChart
 from seussbot.tui.widgets.stream_view import StreamView
@@ -229,7 +228,7 @@ class StudioScreen(Screen):
             self._set_state("running")
         elif self.state in ("ready", "finished", "failed") and not self.runner.running:
             if self.state == "finished" or self._budget_spent():
-                set_budget(self.runner.session, DEFAULT_MINUTES.get(self.runner.session.preset, 5.0))
+                self.runner.session.set_budget(DEFAULT_MINUTES.get(self.runner.session.preset, 5.0))
             self._start()
 
     def _budget_spent(self) -> bool:
