@@ -223,17 +223,26 @@ def test_homecoming_distance_rule(home_text: str) -> None:
     stories = homecoming_stories(home_text)
     assert len(stories) == check_homecoming(home_text).stories
     distances = [s.distance for s in stories]
-    assert all(20 <= d <= 400 for d in distances)
+    assert all(15 <= d <= 400 for d in distances)
     bands = [sum(low <= d < high for d in distances) for low, high in HOMECOMING_BANDS]
-    assert min(bands) >= len(distances) / 5  # every band is well represented
+    assert min(bands) >= len(distances) / (len(HOMECOMING_BANDS) + 1)  # every band is well represented
 
 
-def test_homecoming_middle_never_names_the_hero(home_text: str) -> None:
-    counts = Counter(re.findall(r"\b(" + "|".join(HEROES) + r")\b", home_text))
-    per_hero = Counter(s.hero for s in homecoming_stories(home_text))
-    assert counts == Counter({h: 2 * n for h, n in per_hero.items()})
-    assert len(per_hero) == len(HEROES) >= 8
-    assert home_text.replace("\n", " ").count("went home") == len(homecoming_stories(home_text))
+def test_homecoming_names_only_its_own_hero(home_text: str) -> None:
+    stories = homecoming_stories(home_text)
+    for block, story in zip(home_text.split("\n\n"), stories, strict=True):
+        names = re.findall(r"\b(" + "|".join(HEROES) + r")\b", block)
+        assert set(names) == {story.hero} and 2 <= len(names) <= 5  # opening, asides, ending
+    assert len({s.hero for s in stories}) == len(HEROES) >= 8
+    assert sum(s.last_mention_end > s.opening_end for s in stories) > len(stories) / 2  # asides are common
+    assert home_text.replace("\n", " ").count("went home") == len(stories)
+
+
+def test_homecoming_gap_after_an_aside() -> None:
+    text = "Pim set off. Pim waved. A leaf fell. And so Pim went home."
+    (story,) = homecoming_stories(text)
+    assert story.opening_start == 0 and story.last_mention_end == text.index("Pim waved") + 3
+    assert story.distance == text.rindex("Pim") - story.last_mention_end
 
 
 def test_homecoming_swapped_hero(home_text: str) -> None:
@@ -254,10 +263,12 @@ def test_homecoming_no_ending() -> None:
     report = check_homecoming(a + "\n\n" + cut + "\n\n" + b)
     s = len(a) + 2
     assert reasons(report.violations) == [(s, s + 3, "no-ending")]
-    # an opening never closed before the next opening
-    report = check_homecoming("Kip climbed over the gate. " + b)
-    assert reasons(report.violations) == [(0, 3, "no-ending")]
-    assert report.stories == report.correct_endings == 1
+    # another hero mid-story is an aside about the wrong hero, and so is its ending
+    text = "Kip climbed over the gate. " + b
+    report = check_homecoming(text)
+    s, e = text.index("Tob"), text.rindex("Tob")
+    assert reasons(report.violations) == [(s, s + 3, "forgot-hero"), (e, e + 3, "forgot-hero")]
+    assert report.stories == report.endings == 1 and report.correct_endings == 0
     # an ending with no opening before it (after a story break)
     text = a + "\n\nThe wind blew. And so Lux went home."
     s = text.index("Lux")
@@ -269,7 +280,7 @@ def test_homecoming_no_ending() -> None:
 def test_homecoming_is_lenient_at_the_edges(home_text: str) -> None:
     # a sample starting mid-story and ending mid-story
     stories = homecoming_stories(home_text)
-    sample = home_text[stories[2].opening_end + 20 : stories[6].opening_end + 30]
+    sample = home_text[stories[2].last_mention_end + 5 : stories[6].opening_end + 30]
     report = check_homecoming(sample)
     assert report.violations == []
     assert report.stories == report.endings == report.correct_endings == 3

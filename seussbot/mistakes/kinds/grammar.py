@@ -69,7 +69,7 @@ class Grammar(Detector):
             "#5c940d",
             "Each sentence should start with the name the last one ended on, and this one doesn't.",
         ),
-        MistakeKind("forgot-hero", "forgot the hero", "#7950f2", "The story ended with the wrong hero going home."),
+        MistakeKind("forgot-hero", "forgot the hero", "#7950f2", "The story forgot who it was about and named the wrong hero."),
         MistakeKind("no-ending", "no ending", "#868e96", "A story stopped before its hero went home."),
     )
     checker_for: Callable[[str], Checker | None] = staticmethod(load_checker)
