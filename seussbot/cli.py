@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 from seussbot import __version__
 from seussbot.errors import SeussbotError
+from seussbot.presets import PRESETS
 from seussbot.units import bits
 
 
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("corpus", metavar="CORPUS", help="a bundled or imported corpus name, or a path to a text file")
     train.add_argument("--cell", choices=("lstm", "gru", "rnn"), default="lstm")
     train.add_argument("--level", choices=("char", "word"), help="tokens: characters (default) or words")
-    train.add_argument("--preset", choices=("tiny", "small", "medium"), help="network size (default: from corpus size)")
+    train.add_argument("--preset", choices=tuple(PRESETS), help="network size (default: from corpus size)")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=_positive_int, help="train this many steps")
     budget.add_argument("--minutes", type=_positive_float, help="train this many minutes (default 3)")

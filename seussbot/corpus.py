@@ -25,12 +25,13 @@ from typing import Literal
 
 from seussbot import paths
 from seussbot.errors import CorpusError
+from seussbot.presets import PRESETS
 from seussbot.vocab import LEVELS, Level, split_words
 
 MIN_CHARS = 1_000
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 MAX_NON_PRINTABLE_SHARE = 0.05
-PRESET_NAMES = ("tiny", "small", "medium")
+PRESET_NAMES = tuple(PRESETS)
 
 SplitMode = Literal["interleaved", "tail"]
 

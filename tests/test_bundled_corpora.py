@@ -11,6 +11,7 @@ import pytest
 
 from seussbot import paths
 from seussbot.corpus import list_corpora, load_corpus
+from seussbot.presets import PRESETS
 
 BUNDLED = ("spot", "homecoming", "rhymes", "seussian")
 MANIFEST_KEYS = {"name", "title", "description", "level", "preset", "licence", "grammar"}
@@ -23,7 +24,16 @@ def test_each_bundled_corpus_loads_with_its_manifest(name: str) -> None:
     raw = json.loads((paths.bundled_corpora_dir() / f"{name}.json").read_text())
     assert set(raw) - {"context"} == MANIFEST_KEYS and raw["name"] == name and raw["licence"] == "CC0-1.0"
     assert 0 < len(corpus.manifest.description) <= 80
-    assert corpus.manifest.preset in ("tiny", "small", "medium")
+    assert corpus.manifest.preset == raw["preset"] and raw["preset"] in PRESETS  # none silently dropped
+
+
+def test_homecoming_trains_with_its_own_preset() -> None:
+    from seussbot.session import TrainingSession
+
+    session = TrainingSession.create("homecoming", max_steps=1, threads=1)
+    config = session.model.config
+    assert (config.layers, config.hidden_size, config.dropout) == (1, 256, 0.0)
+    assert session.trainer.config.seq_len == 512  # the manifest's context
 
 
 def test_library_lists_the_four_in_order() -> None:

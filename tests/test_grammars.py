@@ -34,7 +34,7 @@ MANIFEST_KEYS = {"name", "title", "description", "level", "preset", "licence", "
 EXPECTED = {
     # name: (level, preset, grammar, minimum bytes)
     "spot": ("word", "tiny", "spot", 1),
-    "homecoming": ("char", "small", "homecoming", 60_000),
+    "homecoming": ("char", "single", "homecoming", 900_000),
     "rhymes": ("char", "small", None, 20_000),
 }
 GENERATED = {"spot": generate_spot, "homecoming": generate_homecoming, "rhymes": generate_rhymes}

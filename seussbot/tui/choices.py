@@ -14,7 +14,7 @@ from seussbot.tui.training import BUDGET_CHOICES, DEFAULT_MINUTES, budget_label
 
 CELLS = ("lstm", "gru", "rnn")
 LEVELS = (None, "char", "word")
-SIZES = (None, "tiny", "small", "medium")
+SIZES = (None, "tiny", "single", "small", "medium")
 TIMES: tuple[float | None, ...] = (0.0, *BUDGET_CHOICES)  # 0.0: the default for the size
 
 

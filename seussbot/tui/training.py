@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the engine imports torch: load it only in worker threads
     from seussbot.train import Progress
 
 # Training time when the person just presses Enter, by network size (preset).
-DEFAULT_MINUTES = {"tiny": 3.0, "small": 5.0, "medium": 10.0}
+DEFAULT_MINUTES = {"tiny": 3.0, "single": 10.0, "small": 5.0, "medium": 10.0}
 BUDGET_CHOICES: tuple[float | None, ...] = (1.0, 3.0, 5.0, 10.0, 30.0, None)  # None: until stopped
 SAVE_EVERY_S = 60.0
 LARGE_CORPUS_CHARS = 600_000
