@@ -31,7 +31,6 @@ from seussbot.vocab import LEVELS, Level, split_words
 MIN_CHARS = 1_000
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 MAX_NON_PRINTABLE_SHARE = 0.05
-PRESET_NAMES = tuple(PRESETS)
 
 SplitMode = Literal["interleaved", "tail"]
 
@@ -61,7 +60,7 @@ class Manifest:
             title=str(data.get("title") or fallback_name),
             description=str(data.get("description") or ""),
             level=level if level in LEVELS else "char",
-            preset=preset if preset in PRESET_NAMES else None,
+            preset=preset if preset in PRESETS else None,
             licence=data.get("licence"),
             grammar=data.get("grammar"),
             context=context if isinstance(context, int) and 1 <= context <= 4096 else None,

@@ -561,9 +561,6 @@ def _scan_homecoming(text: str) -> tuple[HomecomingReport, list[Story]]:
     def unclosed(hero: str, s: int, e: int) -> Violation:
         return Violation(s, e, "no-ending", f"The story about {hero} stopped before {hero} went home.")
 
-    def forgot(s: int, e: int, message: str) -> Violation:
-        return Violation(s, e, "forgot-hero", message)
-
     for start, end, kind, name in events:
         if kind == 0:  # blank line: a story must be over by now
             if open_story is not None:
@@ -577,7 +574,7 @@ def _scan_homecoming(text: str) -> tuple[HomecomingReport, list[Story]]:
                 last_mention = end  # the hero again: remember from here
             else:
                 hero = open_story[0]
-                violations.append(forgot(start, end, f"This story is about {hero}, not {name}."))
+                violations.append(Violation(start, end, "forgot-hero", f"This story is about {hero}, not {name}."))
             known = True
         else:  # "<name> went home"
             if open_story is not None:
@@ -588,7 +585,7 @@ def _scan_homecoming(text: str) -> tuple[HomecomingReport, list[Story]]:
                     correct += 1
                 else:
                     message = f"This story was about {hero}, so {hero} should go home, not {name}."
-                    violations.append(forgot(start, end, message))
+                    violations.append(Violation(start, end, "forgot-hero", message))
                 open_story = None
             elif known:
                 endings += 1
