@@ -45,7 +45,7 @@ def child_app(corpus: str, out: Path) -> None:
     """The real app, plus a 10 ms timer that records how late it fires, by studio state."""
     from seussbot.tui.app import SeussbotApp
     from seussbot.tui.screens.studio import StudioScreen
-    from seussbot.tui.training import TrainRequest
+    from seussbot.opening import TrainRequest
 
     class Probed(SeussbotApp):
         def on_mount(self) -> None:  # Textual runs SeussbotApp.on_mount as well: do not call it again
@@ -63,13 +63,13 @@ def child_app(corpus: str, out: Path) -> None:
 
     app = Probed(open_request=TrainRequest(corpus=corpus), start_training=False)
     app.run()
-    state = app.studio.session.trainer.state
+    state = app.studio.session.state
     out.write_text(json.dumps({"lag": app.samples, "tokens": state.tokens_seen, "seconds": state.elapsed_s}))
 
 
 def child_headless(corpus: str, seconds: float, out: Path) -> None:
     """The engine alone, built and driven the way the app does it, for `seconds` of training."""
-    from seussbot.tui.training import TrainRequest, open_session
+    from seussbot.opening import TrainRequest, open_session
 
     session = open_session(TrainRequest(corpus=corpus))
     done = threading.Event()

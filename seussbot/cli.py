@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from seussbot import __version__
+from seussbot import __version__, defaults
 from seussbot.errors import SeussbotError
-from seussbot.presets import PRESETS
+from seussbot.presets import CELLS, PRESETS
+from seussbot.vocab import LEVELS
 from seussbot.units import bits
 
 
@@ -55,15 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a network on a corpus (headless)")
     train.add_argument("corpus", metavar="CORPUS", help="a bundled or imported corpus name, or a path to a text file")
-    train.add_argument("--cell", choices=("lstm", "gru", "rnn"), default="lstm")
-    train.add_argument("--level", choices=("char", "word"), help="tokens: characters (default) or words")
+    train.add_argument("--cell", choices=CELLS, default="lstm")
+    train.add_argument("--level", choices=LEVELS, help="tokens: characters (default) or words")
     train.add_argument("--preset", choices=tuple(PRESETS), help="network size (default: from corpus size)")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=_positive_int, help="train this many steps")
-    budget.add_argument("--minutes", type=_positive_float, help="train this many minutes (default 3)")
+    budget.add_argument("--minutes", type=_positive_float, help="train this many minutes (default: by network size, 3 to 10)")
     budget.add_argument("--epochs", type=_positive_float, help="train this many passes over the text")
-    train.add_argument("--out", metavar="NAME", help="model name to save as (default: CORPUS-CELL)")
+    train.add_argument("--out", metavar="NAME", help="model name to save as (default: CORPUS-CELL, or CORPUS-CELL-N if taken)")
     train.add_argument("--resume", action="store_true", help="continue training the model named by --out (or CORPUS-CELL)")
+    train.add_argument("--overwrite", action="store_true", help="replace a saved model named by --out instead of refusing")
     train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     train.add_argument("--threads", type=_positive_int, help="CPU threads for torch (default: all cores)")
     train.add_argument("--seed", type=int, default=0)
@@ -73,7 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--hidden", type=_positive_int, help="units per layer")
     train.add_argument("--layers", type=_positive_int)
     train.add_argument("--dropout", type=float)
-    train.add_argument("--eval-every", type=_positive_float, default=15.0, metavar="SECONDS")
+    train.add_argument("--eval-every", type=_positive_float, metavar="SECONDS", help="seconds between validations (default: 5, or 15 for large corpora)")
+    train.add_argument(
+        "--early-stop", type=_whole_number, metavar="K",
+        help=f"stop after K validations in a row without improvement (default {defaults.EARLY_STOP_EVALUATIONS}; 0: never)",
+    )
     train.add_argument("--save-every", type=_positive_float, default=60.0, metavar="SECONDS")
     train.add_argument("--max-mb", type=_positive_float, help="largest corpus to accept, in MB (default 32)")
     train.add_argument("--split", choices=("interleaved", "tail"), default="interleaved", help="validation split (tail: last 10%%, as nanoGPT)")
@@ -113,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     source = mistakes.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="the text to examine")
     source.add_argument("--file", metavar="PATH", help="a UTF-8 file holding the text to examine")
-    mistakes.add_argument("--level", choices=("char", "word"), help="judge as a char- or word-level model wrote it (default: the corpus's level)")
+    mistakes.add_argument("--level", choices=LEVELS, help="judge as a char- or word-level model wrote it (default: the corpus's level)")
     mistakes.add_argument("--json", action="store_true", help="a JSON list of mistakes on stdout")
     mistakes.set_defaults(handler=_cmd_mistakes)
     return parser
@@ -281,6 +287,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def _whole_number(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number, 0 or more")
     return value
 
 

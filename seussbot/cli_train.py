@@ -1,16 +1,14 @@
-"""`seussbot train`: a Rich progress display over a training thread.
+"""`seussbot train`: a Rich progress display over the engine's training runner.
 
-Training runs in a worker thread so that the main thread can always take
-Ctrl+C: it asks the trainer to stop between steps, waits for it, saves, and
-exits cleanly. Models are also saved every `--save-every` seconds.
+The runner trains on its own thread, so the main thread can always take
+Ctrl+C: it asks training to stop after the current step, waits for the
+runner to evaluate and save, and exits cleanly. The runner also saves every
+`--save-every` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
-import queue
-import threading
-import time
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
@@ -18,72 +16,63 @@ from rich.table import Table
 
 from seussbot.errors import SeussbotError
 from seussbot.units import bits, clock
-DEFAULT_MINUTES = 3.0
+
+REFRESH_S = 0.2
 
 
 def run_training(args: argparse.Namespace) -> int:
-    from seussbot.corpus import DEFAULT_MAX_BYTES, load_corpus
-    from seussbot.session import TrainingSession, default_threads
+    from seussbot.opening import TrainRequest, open_session
+    from seussbot.runner import Runner
 
     console = Console(stderr=True)
-    budget = {"max_steps": args.steps, "max_minutes": args.minutes, "max_epochs": args.epochs}
-    if not any(v is not None for v in budget.values()):
-        budget["max_minutes"] = DEFAULT_MINUTES
-    options = {k: v for k, v in budget.items() if v is not None}
-    options.update(threads=args.threads or default_threads(), eval_every_s=args.eval_every)
-    for flag, field in (("lr", "lr"), ("batch_size", "batch_size"), ("seq_len", "seq_len")):
-        if getattr(args, flag) is not None:
-            options[field] = getattr(args, flag)
-    max_bytes = int(args.max_mb * 2**20) if args.max_mb else DEFAULT_MAX_BYTES
-
-    if args.resume:
-        name = args.out or f"{args.corpus}-{args.cell}" + ("-word" if args.level == "word" else "")
-        session = TrainingSession.resume(name, device=args.device, **options)
-    else:
-        corpus = load_corpus(args.corpus, max_bytes)
-        for flag, field in (("hidden", "hidden_size"), ("layers", "layers"), ("dropout", "dropout")):
-            if getattr(args, flag) is not None:
-                options[field] = getattr(args, flag)
-        session = TrainingSession.create(
-            corpus, cell=args.cell, level=args.level, preset=args.preset, name=args.out,
-            device=args.device, seed=args.seed, split_mode=args.split, **options,
+    overrides = {
+        field: getattr(args, flag)
+        for flag, field in (
+            ("lr", "lr"), ("batch_size", "batch_size"), ("seq_len", "seq_len"), ("eval_every", "eval_every_s"),
+            ("hidden", "hidden_size"), ("layers", "layers"), ("dropout", "dropout"), ("threads", "threads"),
         )
+        if getattr(args, flag) is not None and not (args.resume and field in ("hidden_size", "layers", "dropout"))
+    }
+    if args.early_stop is not None:
+        overrides["early_stop"] = args.early_stop or None  # 0: never stop early
+    default_name = f"{args.corpus}-{args.cell}" + ("-word" if args.level == "word" else "")
+    request = TrainRequest(
+        corpus=args.corpus, model=(args.out or default_name) if args.resume else None,
+        cell=args.cell, level=args.level, preset=args.preset, name=args.out, overwrite=args.overwrite,
+        minutes=args.minutes or 0.0, steps=args.steps, epochs=args.epochs,
+        device=args.device, seed=args.seed, split=args.split,
+        max_bytes=int(args.max_mb * 2**20) if args.max_mb else None, interactive=False, overrides=overrides,
+    )
+    with open_session(request) as session:
+        for warning in session.warnings:
+            console.print(f"[yellow]{warning}[/]", highlight=False)
+        _print_start(session, console)
+        runner = Runner(session, save_every_s=args.save_every)
+        outcome = _train_with_display(runner, console)
+        path = runner.save()
+        _print_summary(session, console, outcome, path)
+        if args.sample_length > 0:
+            from seussbot.sample import SampleConfig, write
 
-    model = session.model
+            text = write(session.snapshot_model(), session.vocab, "", SampleConfig(length=args.sample_length, seed=args.seed))
+            console.rule("a sample")
+            console.print(text.strip("\n"), highlight=False, markup=False)
+    return 0
+
+
+def _print_start(session, console: Console) -> None:
+    model, config = session.model, session.train_config
     console.print(
         f"Training [bold]{session.name}[/]: {model.config.cell.upper()} {model.config.layers}x{model.config.hidden_size} "
         f"({model.parameter_count():,} weights) on '{session.corpus.name}' "
         f"({len(session.corpus.text):,} chars, {session.vocab.level} level, {len(session.vocab)} tokens), "
-        f"batch {session.train_config.batch_size}x{session.train_config.seq_len}, {session.train_config.threads} threads. "
+        f"batch {config.batch_size}x{config.seq_len}, {config.threads} threads. "
         "Ctrl+C saves and stops."
     )
-    outcome = _train_with_display(session, console, args.save_every)
-    path = session.save()
-    _print_summary(session, console, outcome, path)
-    if args.sample_length > 0:
-        from seussbot.sample import SampleConfig, write
-
-        text = write(session.snapshot_model(), session.vocab, "", SampleConfig(length=args.sample_length, seed=args.seed))
-        console.rule("a sample")
-        console.print(text.strip("\n"), highlight=False, markup=False)
-    return 0
 
 
-def _train_with_display(session, console: Console, save_every_s: float) -> str:
-    from seussbot.train import Evaluation, Finished, Progress as ProgressEvent, Recovered
-
-    events: queue.Queue = queue.Queue()
-    done = object()
-
-    def work() -> None:
-        try:
-            for event in session.events():
-                events.put(event)
-        except BaseException as error:  # reported on the main thread
-            events.put(error)
-        events.put(done)
-
-    worker = threading.Thread(target=work, name="seussbot-train", daemon=True)
+def _train_with_display(runner, console: Console) -> str:
+    """Show the runner's feed until training ends; returns why it ended."""
     columns = (
         TextColumn("step {task.fields[step]:>7,}"),
         BarColumn(bar_width=24),
@@ -92,66 +81,70 @@ def _train_with_display(session, console: Console, save_every_s: float) -> str:
         TextColumn("{task.fields[speed]}"),
         TextColumn("{task.fields[eta]}"),
     )
-    outcome = "budget"
+    feed = runner.feed()
+    failure: str | None = None
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task("train", total=1000, step=0, loss="-", val="-", speed="", eta="")
-        worker.start()
-        last_save = time.monotonic()
+        runner.start()
         try:
             while True:
-                try:
-                    event = events.get(timeout=0.2)
-                except queue.Empty:
-                    event = None
-                if event is done:
+                ended = runner.wait(REFRESH_S)
+                failure = _show(feed.take(), bar, task, console) or failure
+                if ended:
                     break
-                if isinstance(event, BaseException):
-                    raise _as_user_error(event)
-                if isinstance(event, ProgressEvent):
-                    bar.update(
-                        task,
-                        completed=1000 * (event.fraction or 0.0),
-                        step=event.step,
-                        loss=f"{bits(event.train_loss):.3f} b/c",
-                        speed=f"{event.tokens_per_s / 1000:,.1f}k tok/s",
-                        eta="" if event.eta_s is None else f"{clock(event.eta_s)} left",
-                    )
-                elif isinstance(event, Evaluation):
-                    bar.update(task, val=f"{bits(event.val_loss):.3f} b/c")
-                elif isinstance(event, Recovered):
-                    console.print(f"[yellow]step {event.step}: {event.message}; restored the last good weights, lr now {event.lr:.2e}[/]")
-                elif isinstance(event, Finished):
-                    outcome = event.reason
-                if time.monotonic() - last_save > save_every_s:
-                    session.save()
-                    last_save = time.monotonic()
         except KeyboardInterrupt:
-            session.trainer.stop()
+            runner.stop()
             console.print("Stopping after this step, then saving...")
-            worker.join()
-            outcome = "interrupted"
-    worker.join(timeout=5)
-    return outcome
+            runner.wait()
+            _show(feed.take(), bar, task, console)
+            return "interrupted"
+    if failure:
+        raise SeussbotError(failure)
+    return runner.outcomes.get(runner.sessions[0].name, "stopped")
 
 
-def _as_user_error(error: BaseException) -> BaseException:
-    if isinstance(error, (SeussbotError, KeyboardInterrupt)):
-        return error
-    if isinstance(error, FloatingPointError):
-        return SeussbotError(f"Training diverged: {error}.")
-    return error
+def _show(news, bar: Progress, task, console: Console) -> str | None:
+    """Draw one batch of news; returns a failure message if training failed."""
+    from seussbot.runner import Failed, SaveFailed
+    from seussbot.train import Evaluation, Memorising, Recovered
+
+    event = news.progress
+    if event is not None:
+        bar.update(
+            task,
+            completed=1000 * (event.fraction or 0.0),
+            step=event.step,
+            loss=f"{bits(event.train_loss):.3f} b/c",
+            speed=f"{event.tokens_per_s / 1000:,.1f}k tok/s",
+            eta="" if event.eta_s is None else f"{clock(event.eta_s)} left",
+        )
+    failure = None
+    for notice in news.notices:
+        if isinstance(notice, Evaluation):
+            bar.update(task, val=f"{bits(notice.val_loss):.3f} b/c")
+        elif isinstance(notice, Memorising):
+            console.print(f"[yellow]{notice.message}[/]", highlight=False)
+        elif isinstance(notice, Recovered):
+            console.print(f"[yellow]step {notice.step}: {notice.message}; restored the last good weights, lr now {notice.lr:.2e}[/]")
+        elif isinstance(notice, SaveFailed):
+            console.print(f"[red]{notice.message}[/]", highlight=False)
+        elif isinstance(notice, Failed):
+            failure = notice.message
+    return failure
 
 
 def _print_summary(session, console: Console, outcome: str, path) -> None:
-    st = session.trainer.state
+    st = session.state
     last = st.history[-1] if st.history else None
-    table = Table(show_header=False, title=f"{session.name}: {outcome}", title_justify="left")
+    title = {"early-stop": "stopped early (validation stopped improving)"}.get(outcome, outcome)
+    table = Table(show_header=False, title=f"{session.name}: {title}", title_justify="left")
     table.add_row("steps", f"{st.step:,}")
     table.add_row("tokens seen", f"{st.tokens_seen:,} ({st.tokens_seen / max(1, len(session.corpus.text)):.1f} x the corpus)")
     table.add_row("training time", clock(st.elapsed_s))
     if last:
         table.add_row("train loss", f"{last.train_loss:.4f} nats ({bits(last.train_loss):.3f} bits) per token")
         table.add_row("val loss", f"{last.val_loss:.4f} nats ({bits(last.val_loss):.3f} bits) per token")
-        table.add_row("best val loss", f"{st.best_val_loss:.4f} nats")
+    if st.best_step is not None:
+        table.add_row("kept", f"the weights from step {st.best_step:,}: val loss {st.best_val_loss:.4f} nats ({bits(st.best_val_loss):.3f} bits), the best")
     table.add_row("saved to", str(path))
     console.print(table)

@@ -27,3 +27,11 @@ class PromptError(SeussbotError):
 
 class StorageError(SeussbotError):
     """Something could not be written to disk; nothing was lost."""
+
+
+class ModelLockedError(SeussbotError):
+    """Another process or screen is training this model now."""
+
+
+class ModelExistsError(SeussbotError):
+    """A new model would replace a saved one; the user must say how to proceed."""

@@ -10,14 +10,12 @@ same numbers (tests check it against `nn.LSTM`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-Cell = Literal["lstm", "gru", "rnn"]
-CELLS: tuple[Cell, ...] = ("lstm", "gru", "rnn")
+from seussbot.presets import CELLS, Cell  # one list of cells, kept torch-free for clients
 
 # The hidden state: (h, c) for an LSTM, h for GRU and RNN; h is (layers, batch, hidden).
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]

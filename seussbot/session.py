@@ -3,7 +3,13 @@
 `TrainingSession.create` turns a corpus and a few choices into a ready-to-run
 trainer (vocabulary, split, network, batch shapes that fit the text);
 `TrainingSession.resume` picks a saved model up where it stopped. `load_model`
-reads a saved model for writing or inspection. Nothing here prints.
+reads a saved model for writing or inspection. Nothing here prints: what a
+person should be told (the corpus changed, the optimiser file was damaged)
+collects in `TrainingSession.warnings` for the client to show.
+
+A session holds its model's lock from the moment it is made until `close()`,
+so two processes (or two screens) can never train one name at once, and a
+saved model is never replaced unless the caller says `overwrite=True`.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import torch
 
 from seussbot import store
 from seussbot.corpus import Corpus, SplitMode, load_corpus
-from seussbot.errors import CorpusError, ModelFileError, PromptError, SeussbotError
+from seussbot.errors import CorpusError, ModelExistsError, ModelFileError, ModelLockedError, PromptError, SeussbotError
 from seussbot.model import CELLS, CharRNN, ModelConfig, resolve_device
 from seussbot.presets import PRESETS, Preset, preset_for_size
 from seussbot.train import Event, HistoryPoint, TrainConfig, Trainer, TrainingState
@@ -72,6 +78,36 @@ def unique_model_name(base: str) -> str:
     return candidate
 
 
+def _lock_new_name(base: str) -> tuple[str, store.ModelLock]:
+    """The first of `base`, `base-2`, ... that is neither saved nor being trained, locked."""
+    n = 1
+    while True:
+        candidate = base if n == 1 else f"{base}-{n}"
+        if not store.model_path(candidate).exists():
+            try:
+                return candidate, store.ModelLock(candidate).acquire()
+            except ModelLockedError:
+                pass
+        n += 1
+
+
+def _lock_named(name: str, overwrite: bool) -> store.ModelLock:
+    """Lock `name` for a fresh network; refuse to replace a saved model unless told to."""
+    lock = store.ModelLock(name).acquire()
+    path = store.model_path(name)
+    if path.exists() and not overwrite:
+        lock.release()
+        try:
+            steps = f" ({int(store.read_model_meta(path).get('training', {}).get('steps', 0)):,} steps)"
+        except (SeussbotError, TypeError, ValueError):
+            steps = ""
+        raise ModelExistsError(
+            f"A model named '{name}' is already saved{steps}; continue it with --resume, "
+            "choose another name with --out, or replace it with --overwrite."
+        )
+    return lock
+
+
 def fit_batch_shape(tokens: int, batch_size: int, seq_len: int) -> tuple[int, int]:
     """Shrink the batch (then the sequence) until the text fills every stream."""
     seq_len = max(8, min(seq_len, tokens // 4 - 1))
@@ -93,21 +129,31 @@ class TrainingSession:
         state: TrainingState | None = None,
         optimizer_state: dict | None = None,
         split_mode: SplitMode = "interleaved",
+        lock: store.ModelLock | None = None,
+        best_weights: dict[str, torch.Tensor] | None = None,
+        warnings: list[str] | None = None,
     ) -> None:
         self.corpus, self.vocab, self.name, self.preset, self.split_mode = corpus, vocab, name, preset, split_mode
-        train_text, val_text = corpus.split(mode=split_mode)
+        self.warnings: list[str] = list(warnings or [])
+        self._lock = lock or store.ModelLock(name).acquire()
         try:
-            train_ids = torch.tensor(vocab.encode(train_text), dtype=torch.long)
-            val_ids = torch.tensor(vocab.encode(val_text), dtype=torch.long)
-        except PromptError:
-            raise CorpusError(
-                f"The corpus '{corpus.name}' holds tokens this model never learned; it has changed since training."
-            ) from None
-        batch, seq = fit_batch_shape(len(train_ids), train_config.batch_size, train_config.seq_len)
-        self.train_config = replace(train_config, batch_size=batch, seq_len=seq)
-        self.trainer = Trainer(
-            model, train_ids, val_ids, self.train_config, device=device, state=state, optimizer_state=optimizer_state
-        )
+            train_text, val_text = corpus.split(mode=split_mode)
+            try:
+                train_ids = torch.tensor(vocab.encode(train_text), dtype=torch.long)
+                val_ids = torch.tensor(vocab.encode(val_text), dtype=torch.long)
+            except PromptError:
+                raise CorpusError(
+                    f"The corpus '{corpus.name}' holds tokens this model never learned; it has changed since training."
+                ) from None
+            batch, seq = fit_batch_shape(len(train_ids), train_config.batch_size, train_config.seq_len)
+            self.train_config = replace(train_config, batch_size=batch, seq_len=seq)
+            self.trainer = Trainer(
+                model, train_ids, val_ids, self.train_config, device=device, state=state, optimizer_state=optimizer_state
+            )
+            self.trainer.best_weights = best_weights
+        except BaseException:
+            self._lock.release()
+            raise
 
     # -- making one ---------------------------------------------------------------------
     @classmethod
@@ -119,6 +165,7 @@ class TrainingSession:
         level: str | None = None,
         preset: str | None = None,
         name: str | None = None,
+        overwrite: bool = False,
         device: str = "auto",
         seed: int = 0,
         split_mode: SplitMode = "interleaved",
@@ -126,7 +173,8 @@ class TrainingSession:
     ) -> "TrainingSession":
         """A fresh network sized for `corpus`. `overrides` set TrainConfig fields
         (max_steps, max_minutes, threads, lr, ...) or network sizes (hidden_size,
-        layers, embed_dim, dropout)."""
+        layers, embed_dim, dropout). Without a `name`, the first free
+        `CORPUS-CELL[-N]`; a `name` already saved is refused unless `overwrite`."""
         corpus = load_corpus(corpus) if isinstance(corpus, str) else corpus
         if cell not in CELLS:
             raise SeussbotError(f"Unknown cell '{cell}'; choose one of {', '.join(CELLS)}.")
@@ -149,16 +197,30 @@ class TrainingSession:
         train_config = _train_config(chosen, seed, overrides)
         if corpus.manifest.context and "seq_len" not in overrides:
             _widen_window(train_config, corpus.manifest.context, keep_batch="batch_size" in overrides)
-        name = name or unique_model_name(f"{corpus.name}-{cell}" + ("-word" if level == "word" else ""))
+        if name:
+            lock = _lock_named(name, overwrite)
+        else:
+            name, lock = _lock_new_name(f"{corpus.name}-{cell}" + ("-word" if level == "word" else ""))
         return cls(
             corpus, vocab, model, train_config,
-            name=name, preset=chosen.name, device=resolve_device(device), split_mode=split_mode,
+            name=name, preset=chosen.name, device=resolve_device(device), split_mode=split_mode, lock=lock,
         )
 
     @classmethod
     def resume(cls, model_ref: str | Path, *, device: str = "auto", corpus: Corpus | str | None = None, **overrides: object) -> "TrainingSession":
-        """Carry on training a saved model, with its optimiser state when saved."""
+        """Carry on training a saved model from its last weights, with its optimiser state when saved."""
         loaded = load_model(model_ref)
+        lock = store.ModelLock(loaded.name).acquire()
+        try:
+            return cls._resume_locked(loaded, lock, device, corpus, overrides)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _resume_locked(
+        cls, loaded: LoadedModel, lock: store.ModelLock, device: str, corpus: Corpus | str | None, overrides: dict
+    ) -> "TrainingSession":
         meta = loaded.meta
         training = meta.get("training", {})
         if corpus is None:
@@ -184,21 +246,37 @@ class TrainingSession:
             tokens_seen=int(training.get("tokens_seen", 0)),
             elapsed_s=float(training.get("wall_time_s", 0.0)),
             best_val_loss=_finite_or_inf(training.get("best_val_loss")),
+            best_step=training.get("best_step") if isinstance(training.get("best_step"), int) else None,
             history=[HistoryPoint(**p) for p in training.get("history", []) if isinstance(p, dict)],
         )
         base.warmup_steps = 0 if state.step else base.warmup_steps
-        optimizer_state = store.read_optimizer_state(loaded.path, state.step)
+        warnings = []
+        if meta.get("corpus", {}).get("sha256") not in (None, corpus.sha256):
+            warnings.append(f"The corpus '{corpus.name}' has changed since this model last trained; it goes on learning the new text.")
+        resume = store.read_resume_state(loaded.path, state.step)
+        best_weights = None
+        if resume.last_weights is not None:
+            # The model file holds the best weights; training goes on from the last ones.
+            best_weights = {k: v.detach().clone() for k, v in loaded.model.state_dict().items()}
+            loaded.model.load_state_dict({k: v.float() for k, v in resume.last_weights.items()})
+        elif resume.optimizer is None and state.best_step not in (None, state.step):
+            warnings.append(f"The last weights were not saved; training goes on from the best ones, from step {state.best_step:,}.")
         return cls(
             corpus, loaded.vocab, loaded.model, base,
             name=loaded.name, preset=str(training.get("preset", "custom")), device=resolve_device(device),
-            state=state, optimizer_state=optimizer_state,
-            split_mode=training.get("split_mode", "interleaved"),
+            state=state, optimizer_state=resume.optimizer,
+            split_mode=training.get("split_mode", "interleaved"), lock=lock, best_weights=best_weights, warnings=warnings,
         )
 
     # -- running and saving -------------------------------------------------------------
     @property
     def model(self) -> CharRNN:
         return self.trainer.model
+
+    @property
+    def state(self) -> TrainingState:
+        """Steps, time, best loss and history so far (read-only for clients)."""
+        return self.trainer.state
 
     def events(self) -> Iterator[Event]:
         return self.trainer.run()
@@ -236,14 +314,46 @@ class TrainingSession:
                 "train_loss": last.train_loss if last else None,
                 "val_loss": last.val_loss if last else None,
                 "best_val_loss": st.best_val_loss if math.isfinite(st.best_val_loss) else None,
+                "best_step": st.best_step,
                 "history": [p.__dict__ for p in st.history],
             },
         }
 
     def save(self) -> Path:
-        """Save weights, metadata and optimiser state (atomically) under the session's name."""
-        tensors, optimizer_state = self.trainer.consistent_state(with_optimizer=True)
-        return store.save_model(self.path, tensors, self.metadata(), optimizer_state)
+        """Save the best weights, and the last ones with the optimiser for resuming, atomically."""
+        if not self._lock.held:
+            self._lock.acquire()
+        last_weights, optimizer_state = self.trainer.consistent_state(with_optimizer=True)
+        best_weights, _, _ = self.trainer.best_state()
+        return store.save_model(self.path, best_weights, self.metadata(), optimizer_state, last_weights)
+
+    def close(self) -> None:
+        """Let go of the model's lock (training must have stopped)."""
+        self.trainer.stop()
+        if self._lock.held:
+            self._lock.release()
+
+    def __enter__(self) -> "TrainingSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def budget_fraction(self) -> float | None:
+        """How much of the budget is spent (0 to 1), None when training until stopped."""
+        return self.trainer.budget_fraction()
+
+    @property
+    def budget_spent(self) -> bool:
+        fraction = self.budget_fraction
+        return fraction is not None and fraction >= 1.0
+
+    @property
+    def time_left_s(self) -> float | None:
+        """Training time left in a budget of minutes, None for other budgets."""
+        minutes = self.trainer.config.max_minutes
+        return None if minutes is None else max(0.0, minutes * 60 - self.trainer.state.elapsed_s)
 
     def set_budget(self, minutes: float | None) -> None:
         """Train `minutes` more than so far, or until stopped (None).

@@ -3,8 +3,14 @@
 A model file is safetensors: raw tensors plus a JSON header, a format that
 cannot run code when read (never pickle). The header's metadata holds one JSON
 document: format version, network config, vocabulary, the corpus it learned
-from (name and sha256) and its training history. Optimiser state for resuming
-lives beside it in `<name>.optim.safetensors`.
+from (name and sha256) and its training history. The weights in the model file
+are the best ones (lowest validation loss) training found; what resuming needs,
+the last weights and the optimiser state, lives beside it in
+`<name>.optim.safetensors`.
+
+A model being trained is locked (`ModelLock`, an OS file lock): a second
+process, or a second screen, cannot train the same name at once, and a lock
+left by a killed process is released by the operating system.
 
 Every write goes to a temporary file in the same folder, is fsynced, then
 renamed over the old file: a crash, a full disk or Ctrl+C mid-save leaves the
@@ -23,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from seussbot import paths
-from seussbot.errors import CorpusError, ModelFileError, StorageError
+from seussbot.errors import CorpusError, ModelFileError, ModelLockedError, StorageError
 
 FORMAT = "seussbot-model"
 FORMAT_VERSION = 1
@@ -31,6 +37,7 @@ SUFFIX = ".safetensors"
 OPTIM_SUFFIX = ".optim.safetensors"
 # A safetensors file starts with an 8-byte header length; refuse absurd headers before parsing.
 MAX_HEADER_BYTES = 64 * 1024 * 1024
+LAST_WEIGHTS_PREFIX = "last-weights/"  # in the optimiser file: the weights resuming starts from
 
 
 # -- atomic writes -------------------------------------------------------------------
@@ -94,14 +101,70 @@ def resolve_model(name_or_path: str | Path) -> Path:
     raise ModelFileError(f"No saved model named '{key}' ('seussbot models' lists them).")
 
 
-def save_model(path: Path, tensors: dict[str, Any], meta: dict, optimizer_state: dict | None = None) -> Path:
-    """Write a model (and optionally its optimiser state) atomically."""
+# -- locks -------------------------------------------------------------------------------
+class ModelLock:
+    """Held while a model trains, so that no other process or screen trains it at once.
+
+    An OS lock (flock on Unix) on `.<name>.lock` in the models folder: the
+    operating system drops it when the holder exits, even by `kill -9`, so a
+    stale lock never blocks anyone.
+    """
+
+    def __init__(self, name: str) -> None:
+        from filelock import FileLock
+
+        self.name = name
+        path = model_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock_file = path.with_name(f".{path.name[: -len(SUFFIX)]}.lock")
+        # Not thread-local: a session is locked on one thread and saved from its training thread.
+        self._lock = FileLock(str(lock_file), timeout=0, thread_local=False)
+
+    def acquire(self) -> "ModelLock":
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise ModelLockedError(
+                f"The model '{self.name}' is being trained by another seussbot right now; "
+                "wait for it to finish or choose another name."
+            ) from None
+        except OSError as error:
+            raise StorageError(f"Cannot lock the model '{self.name}': {error.strerror or error}.") from None
+        return self
+
+    def release(self) -> None:
+        self._lock.release()
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+
+# -- saving ------------------------------------------------------------------------------
+def save_model(
+    path: Path,
+    tensors: dict[str, Any],
+    meta: dict,
+    optimizer_state: dict | None = None,
+    last_weights: dict[str, Any] | None = None,
+) -> Path:
+    """Write a model (the weights to keep) and what resuming needs, each atomically.
+
+    `tensors` are the weights the model file keeps (the best); `last_weights`
+    and `optimizer_state`, from the same step, go beside it for resuming.
+    The resume file is written first: a crash between the two leaves a resume
+    file one save newer than the model, which `read_resume_state` rejects by step.
+    """
     from safetensors.torch import save
 
     meta = {**meta, "format": FORMAT, "format_version": FORMAT_VERSION, "saved": _now()}
     header = {"seussbot": json.dumps(meta, separators=(",", ":"))}
     if optimizer_state is not None:
         opt_tensors, opt_meta = _flatten_optimizer(optimizer_state)
+        for key, value in (last_weights or {}).items():
+            opt_tensors[LAST_WEIGHTS_PREFIX + key] = value.detach().cpu().contiguous()
         opt_header = {"seussbot-optim": json.dumps({**opt_meta, "step": meta.get("training", {}).get("steps")})}
         atomic_write_bytes(optim_path(path), save(opt_tensors, metadata=opt_header))
     atomic_write_bytes(path, save({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, metadata=header))
@@ -178,21 +241,37 @@ def _read_header(path: Path) -> dict:
     return header
 
 
-def read_optimizer_state(path: Path, expected_step: int | None) -> dict | None:
-    """The optimiser state saved beside a model, or None if absent or out of step."""
+@dataclass(frozen=True)
+class ResumeState:
+    """What a saved model needs to carry on: the last weights and the optimiser, or nothing."""
+
+    last_weights: dict[str, Any] | None = None
+    optimizer: dict | None = None
+
+
+def read_resume_state(path: Path, expected_step: int | None) -> ResumeState:
+    """The resume state saved beside a model; empty if absent or out of step."""
     opt_file = optim_path(path)
     if not opt_file.exists():
-        return None
+        return ResumeState()
     try:
         header = _read_header(opt_file)
         meta = json.loads((header.get("__metadata__") or {})["seussbot-optim"])
         if expected_step is not None and meta.get("step") != expected_step:
-            return None
+            return ResumeState()
         from safetensors.torch import load
 
-        return _unflatten_optimizer(load(opt_file.read_bytes()), meta)
+        tensors = load(opt_file.read_bytes())
+        last = {k[len(LAST_WEIGHTS_PREFIX) :]: v for k, v in tensors.items() if k.startswith(LAST_WEIGHTS_PREFIX)}
+        optimizer = {k: v for k, v in tensors.items() if not k.startswith(LAST_WEIGHTS_PREFIX)}
+        return ResumeState(last or None, _unflatten_optimizer(optimizer, meta))
     except (ModelFileError, KeyError, ValueError, TypeError, RuntimeError):
-        return None
+        return ResumeState()
+
+
+def read_optimizer_state(path: Path, expected_step: int | None) -> dict | None:
+    """The optimiser state saved beside a model, or None if absent or out of step."""
+    return read_resume_state(path, expected_step).optimizer
 
 
 def _flatten_optimizer(state_dict: dict) -> tuple[dict, dict]:
@@ -229,6 +308,7 @@ class ModelSummary:
     steps: int
     best_val_loss: float | None
     saved: str
+    best_step: int | None = None  # the step the saved weights come from
 
 
 def summarize(path: Path, meta: dict) -> ModelSummary:
@@ -244,6 +324,7 @@ def summarize(path: Path, meta: dict) -> ModelSummary:
         steps=int(training.get("steps", 0)),
         best_val_loss=best if isinstance(best, (int, float)) and math.isfinite(best) else None,
         saved=str(meta.get("saved", "")),
+        best_step=training.get("best_step") if isinstance(training.get("best_step"), int) else None,
     )
 
 

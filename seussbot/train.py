@@ -6,8 +6,16 @@ at a time, and the hidden state is carried from one batch to the next (with
 its gradient history cut), so the network can learn dependencies longer than
 one batch. AdamW, gradient-norm clipping, linear warm-up then cosine decay.
 
+Every evaluation keeps a copy of the weights if they are the best so far:
+a small corpus is memorised within minutes, and the weights worth keeping are
+the ones that generalised best, not the last. A loss far above an untrained
+network's counts as divergence, like a loss that is not a number.
+
 The loop is a generator of small event objects and never prints; pause,
-resume and stop are safe to call from any other thread.
+resume and stop are safe to call from any other thread. Time spent outside
+the generator (paused, or while a runner steps another network) is not
+training time, so budgets and speeds stay true when several networks share
+one thread.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import random
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Iterator
+from typing import Generator, Iterator
 
 import torch
 from torch.nn import functional as F
@@ -45,6 +53,10 @@ class TrainConfig:
     progress_every_s: float = 0.1
     threads: int | None = None
     seed: int = 0
+    # Stop after this many evaluations in a row without a better validation loss (None: never).
+    early_stop: int | None = None
+    # Say "memorising" after this many evaluations without improvement while training loss falls.
+    memorising_after: int = 3
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -77,6 +89,25 @@ class Evaluation:
     val_loss: float
     best_val_loss: float
     improved: bool
+    best_step: int | None = None  # the step the best weights come from
+    since_best: int = 0  # evaluations since the best one
+
+
+@dataclass(frozen=True)
+class Memorising:
+    """Validation has got worse for several evaluations while training loss fell."""
+
+    step: int
+    best_step: int
+    best_val_loss: float
+    evaluations: int  # how many evaluations since the best
+
+    @property
+    def message(self) -> str:
+        return (
+            f"memorising: validation has been getting worse since step {self.best_step:,}; "
+            f"the best model, from step {self.best_step:,}, is kept"
+        )
 
 
 @dataclass(frozen=True)
@@ -91,11 +122,11 @@ class Recovered:
 @dataclass(frozen=True)
 class Finished:
     step: int
-    reason: str  # "budget" or "stopped"
+    reason: str  # "budget", "stopped" or "early-stop"
     elapsed_s: float
 
 
-Event = Progress | Evaluation | Recovered | Finished
+Event = Progress | Evaluation | Memorising | Recovered | Finished
 
 
 @dataclass
@@ -115,11 +146,16 @@ class TrainingState:
     tokens_seen: int = 0
     elapsed_s: float = 0.0
     best_val_loss: float = math.inf
+    best_step: int | None = None
+    evals_since_best: int = 0
     history: list[HistoryPoint] = field(default_factory=list)
 
 
 class Trainer:
     MAX_RECOVERIES = 8
+    # A uniform guess costs ln(vocab) nats per token; training far above that has diverged.
+    DIVERGED_STEP_FACTOR = 3.0
+    DIVERGED_EVAL_FACTOR = 2.0
 
     def __init__(
         self,
@@ -142,6 +178,11 @@ class Trainer:
         if optimizer_state is not None:
             self.optimizer.load_state_dict(optimizer_state)
         self._lr_scale = 1.0
+        self.untrained_loss = math.log(max(2, model.config.vocab_size))
+        # CPU copy of the weights with the best validation loss; None until an evaluation
+        # (or, when resuming, the best weights saved before) says which they are.
+        self.best_weights: dict[str, torch.Tensor] | None = None
+        self._warned_for_best: int | None = None
         self._weights_lock = threading.Lock()
         self._running = threading.Event()
         self._running.set()
@@ -190,8 +231,9 @@ class Trainer:
         recoveries = 0
         loss_sum, loss_count = 0.0, 0
         eval_loss_sum, eval_loss_count = 0.0, 0
-        clock = time.perf_counter()
+        clock = time.perf_counter()  # training time is perf_counter() - clock, time away excluded
         last_progress = last_eval = clock
+        reason = "budget"
         self.model.train()
 
         while True:
@@ -224,14 +266,13 @@ class Trainer:
             loss.backward()
             grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.clip)
             loss_value = loss.item()
-            if not (math.isfinite(loss_value) and math.isfinite(grad_norm.item())):
+            if self._diverged(loss_value, grad_norm.item()):
                 recoveries += 1
                 if recoveries > self.MAX_RECOVERIES:
                     raise FloatingPointError("training diverged repeatedly; try a lower learning rate")
-                self._restore(last_good)
-                self._lr_scale *= 0.5
                 hidden = None
-                yield Recovered(st.step, self._learning_rate(st.step, fraction), "loss was not a number")
+                why = "loss was not a number" if not math.isfinite(loss_value) else "loss shot far above an untrained network's"
+                clock += yield from self._hand_over([self._recover(last_good, fraction, why)])
                 continue
             with self._weights_lock:
                 self.optimizer.step()
@@ -244,21 +285,53 @@ class Trainer:
             if st.step % 200 == 0:
                 last_good = self._checkpoint()
 
+            news: list[Event] = []
             now = time.perf_counter()
             if now - last_progress >= cfg.progress_every_s:
                 st.elapsed_s = start_elapsed + (now - clock)
-                yield self._progress(loss_sum / loss_count, lr, start_step, start_elapsed, epoch_tokens)
+                news.append(self._progress(loss_sum / loss_count, lr, start_step, start_elapsed, epoch_tokens))
                 loss_sum, loss_count, last_progress = 0.0, 0, now
             if now - last_eval >= cfg.eval_every_s:
-                yield self._evaluate(eval_loss_sum / max(1, eval_loss_count))
+                news += self._evaluate(eval_loss_sum / max(1, eval_loss_count), last_good, fraction)
                 eval_loss_sum, eval_loss_count, last_eval = 0.0, 0, time.perf_counter()
+                hidden = None if isinstance(news[-1], Recovered) else hidden
+            clock += yield from self._hand_over(news)
+            if cfg.early_stop is not None and st.evals_since_best >= cfg.early_stop:
+                reason = "early-stop"
+                break
 
         st.elapsed_s = start_elapsed + (time.perf_counter() - clock)
         if eval_loss_count:
-            yield self._evaluate(eval_loss_sum / eval_loss_count)
-        yield Finished(st.step, "stopped" if self._stopping.is_set() else "budget", st.elapsed_s)
+            yield from self._hand_over(self._evaluate(eval_loss_sum / eval_loss_count, last_good, fraction))
+        yield Finished(st.step, "stopped" if self._stopping.is_set() else reason, st.elapsed_s)
+
+    def budget_fraction(self) -> float | None:
+        """How much of the budget is spent now (None: training until stopped)."""
+        st = self.state
+        return self._fraction(st.step, st.tokens_seen / max(1, self.streams.numel()), st.elapsed_s)
 
     # -- pieces ----------------------------------------------------------------------
+    @staticmethod
+    def _hand_over(events: list[Event]) -> Generator[Event, None, float]:
+        """Yield `events`; return how long the consumer kept us away (not training time)."""
+        away = 0.0
+        for event in events:
+            left = time.perf_counter()
+            yield event
+            away += time.perf_counter() - left
+        return away
+
+    def _diverged(self, loss_value: float, grad_norm: float) -> bool:
+        if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
+            return True
+        return loss_value > self.DIVERGED_STEP_FACTOR * self.untrained_loss
+
+    def _recover(self, last_good: tuple[dict, dict], fraction: float | None, why: str) -> Recovered:
+        """Go back to the last good weights with half the learning rate."""
+        self._restore(last_good)
+        self._lr_scale *= 0.5
+        return Recovered(self.state.step, self._learning_rate(self.state.step, fraction), why)
+
     def _fraction(self, step: int, epochs: float, elapsed_s: float) -> float | None:
         cfg = self.config
         parts = []
@@ -294,14 +367,42 @@ class Trainer:
         start_tokens = start_step * self.config.batch_size * self.config.seq_len
         return min(0.999, self._fraction(start_step, start_tokens / epoch_tokens, start_elapsed) or 0.0)
 
-    def _evaluate(self, train_loss: float) -> Evaluation:
+    def _evaluate(self, train_loss: float, last_good: tuple[dict, dict], fraction: float | None) -> list[Event]:
+        """Measure validation loss; keep the best weights; say when the network memorises."""
         st = self.state
         val_loss = evaluate(self.model, self.val_ids, device=self.device)
         self.model.train()
+        if not math.isfinite(val_loss) or val_loss > self.DIVERGED_EVAL_FACTOR * self.untrained_loss:
+            return [self._recover(last_good, fraction, "validation loss far above an untrained network's")]
         improved = val_loss < st.best_val_loss
-        st.best_val_loss = min(st.best_val_loss, val_loss)
+        if improved:
+            st.best_val_loss, st.best_step, st.evals_since_best = val_loss, st.step, 0
+            self.best_weights = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+        else:
+            st.evals_since_best += 1
         st.history.append(HistoryPoint(st.step, st.tokens_seen, round(st.elapsed_s, 3), train_loss, val_loss))
-        return Evaluation(st.step, st.tokens_seen, st.elapsed_s, train_loss, val_loss, st.best_val_loss, improved)
+        events: list[Event] = [
+            Evaluation(st.step, st.tokens_seen, st.elapsed_s, train_loss, val_loss, st.best_val_loss, improved, st.best_step, st.evals_since_best)
+        ]
+        if self._memorising() and st.best_step is not None:
+            self._warned_for_best = st.best_step
+            events.append(Memorising(st.step, st.best_step, st.best_val_loss, st.evals_since_best))
+        return events
+
+    def _memorising(self) -> bool:
+        """Validation worse for several evaluations while the training loss went on falling."""
+        st = self.state
+        if st.evals_since_best < self.config.memorising_after or self._warned_for_best == st.best_step:
+            return False
+        at_best = next((p for p in reversed(st.history) if p.step == st.best_step), None)
+        return at_best is not None and st.history[-1].train_loss < at_best.train_loss
+
+    def best_state(self) -> tuple[dict[str, torch.Tensor], int, float | None]:
+        """(weights, step, validation loss) of the best weights, or of the current ones before any evaluation."""
+        best, st = self.best_weights, self.state
+        if best is None or st.best_step is None:
+            return self.snapshot(), st.step, None
+        return best, st.best_step, st.best_val_loss
 
     def _checkpoint(self) -> tuple[dict, dict]:
         return copy.deepcopy(self.model.state_dict()), copy.deepcopy(self.optimizer.state_dict())

@@ -71,6 +71,7 @@ def test_resume_carries_on_from_the_saved_step(story_file: Path) -> None:
     first = TrainingSession.create(str(story_file), preset="tiny", max_steps=30, threads=1, eval_every_s=999)
     list(first.events())
     first.save()
+    first.close()
     again = TrainingSession.resume(first.name, max_steps=20, threads=1, eval_every_s=999)
     assert again.trainer.state.step == 30
     list(again.events())
@@ -97,6 +98,7 @@ def test_resume_with_minutes_means_more_minutes(story_file: Path) -> None:
     first = TrainingSession.create(str(story_file), preset="tiny", max_minutes=0.05, threads=1, eval_every_s=999)
     list(first.events())
     first.save()
+    first.close()
     spent = first.trainer.state.elapsed_s
     again = TrainingSession.resume(first.name, max_minutes=0.05, threads=1, eval_every_s=999)
     list(again.events())

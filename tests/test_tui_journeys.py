@@ -22,7 +22,7 @@ from seussbot.tui.catalog import Catalog
 from seussbot.tui.screens.import_path import ImportScreen
 from seussbot.tui.screens.library import LibraryScreen
 from seussbot.tui.screens.studio import StudioScreen
-from seussbot.tui.training import TrainRequest
+from seussbot.opening import TrainRequest
 from seussbot.tui.widgets.stream_view import StreamView
 
 TINY = {"hidden_size": 16, "embed_dim": 8, "layers": 1, "batch_size": 8, "seq_len": 32, "eval_every_s": 0.5}
@@ -86,14 +86,14 @@ async def test_prompt_writes_while_training_goes_on(story: str) -> None:
         await pilot.press("q")  # a letter in the prompt, not "quit"
         assert app.is_running and prompt.value == "q"
         prompt.value = "Ann saw"
-        step_before = studio.runner.session.trainer.state.step
+        step_before = studio.session.state.step
         await pilot.press("enter")
         view = app.screen.query_one(StreamView)
         await until(lambda: len(view.text) > len("Ann saw") + 20)
         assert view.text.startswith("Ann saw")
         assert view.written.pieces[0].prob is None  # the prompt is the person's
         assert all(0.0 <= piece.prob <= 1.0 for piece in view.written.pieces[1:])
-        await until(lambda: studio.runner.session.trainer.state.step > step_before)
+        await until(lambda: studio.session.state.step > step_before)
         assert studio.state == "running"
         await pilot.press("escape")
         assert app.focused is view
@@ -104,9 +104,9 @@ async def test_space_pauses_and_resumes_but_types_in_the_prompt(story: str) -> N
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         studio = await open_studio_and_train(app, pilot)
-        trainer = studio.runner.session.trainer
+        runner, trainer = studio.runner, studio.session.trainer
         await pilot.press("space")
-        assert studio.state == "paused" and trainer.paused
+        assert studio.state == "paused" and runner.paused
         assert "Paused" in text_of(app, "#state")
         await asyncio.sleep(0.3)
         paused_at = trainer.state.step

@@ -13,7 +13,7 @@ from seussbot.tui.pasted import parse_pasted_path
 from seussbot.tui.probability import BANDS, band_of
 from seussbot.tui.sampling import WriteSettings, next_timeline_step
 from seussbot.tui.series import Series, bucket
-from seussbot.tui.training import TrainingFeed
+from seussbot.runner import Feed
 from seussbot.tui.widgets.braille import BrailleCanvas
 from seussbot.tui.written import Mark, Written, WrittenText
 
@@ -127,7 +127,7 @@ def test_write_settings_step_through_choices_and_stop_at_the_ends() -> None:
 def test_feed_keeps_only_the_latest_progress_but_every_loss() -> None:
     from types import SimpleNamespace
 
-    feed = TrainingFeed()
+    feed = Feed()
     for step in range(1, 101):
         feed.publish_progress(SimpleNamespace(step=step, tokens_seen=step * 10, train_loss=1.0))
     feed.publish("evaluation")

@@ -16,7 +16,7 @@ import pytest
 from seussbot import store
 from seussbot.tui.app import SeussbotApp
 from seussbot.tui.catalog import Catalog
-from seussbot.tui.training import TrainRequest
+from seussbot.opening import TrainRequest
 from tests.conftest import little_story
 
 SIZE = (100, 32)

@@ -18,7 +18,7 @@ from seussbot.tui.catalog import Catalog
 from seussbot.tui.choices import TrainChoice
 from seussbot.tui.pasted import parse_pasted_path
 from seussbot.tui.screens.library import LibraryScreen
-from seussbot.tui.training import TrainRequest
+from seussbot.opening import TrainRequest
 
 WARM_UP_AFTER_S = 0.5
 

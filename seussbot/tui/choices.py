@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from seussbot.corpus import Manifest
-from seussbot.presets import PRESETS, preset_for_size
-from seussbot.tui.training import BUDGET_CHOICES, DEFAULT_MINUTES, budget_label
+from seussbot.defaults import BUDGET_CHOICES, budget_label, default_minutes
+from seussbot.presets import CELLS, PRESETS, preset_for_size
+from seussbot.vocab import LEVELS as ENGINE_LEVELS
 
-CELLS = ("lstm", "gru", "rnn")
-LEVELS = (None, "char", "word")
-SIZES = (None, "tiny", "single", "small", "medium")
+LEVELS = (None, *ENGINE_LEVELS)  # None: the corpus's own
+SIZES = (None, *PRESETS)  # None: sized to the corpus
 TIMES: tuple[float | None, ...] = (0.0, *BUDGET_CHOICES)  # 0.0: the default for the size
 
 
@@ -35,7 +35,7 @@ class TrainChoice:
         level = self.level or manifest.level
         preset_name = self.preset or manifest.preset or (preset_for_size(chars).name if chars else "small")
         preset = PRESETS[preset_name]
-        minutes = DEFAULT_MINUTES.get(preset_name, 5.0) if self.minutes == 0 else self.minutes
+        minutes = default_minutes(preset_name) if self.minutes == 0 else self.minutes
         return [
             ("c", "cell", self.cell.upper()),
             ("l", "level", level + ("" if self.level else " (the corpus's)")),

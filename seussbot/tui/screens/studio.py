@@ -1,7 +1,7 @@
 """The studio: watch a network train, and make it write at any moment.
 
-Training runs in a thread worker (`TrainingRunner`) and leaves its news in a
-`TrainingFeed`; a timer here takes that news five times a second and updates
+Training runs on the engine's `Runner` thread and leaves its news in a
+`Feed`; a timer here takes that news five times a second and updates
 the chart and numbers, so the event loop does a bounded amount of work
 however fast training goes. The timeline panel samples at doubling step
 counts, and the write panel writes on request, each in its own thread worker
@@ -21,19 +21,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from seussbot.defaults import default_minutes
 from seussbot.errors import SeussbotError
+from seussbot.opening import TrainRequest, open_session
+from seussbot.runner import Failed, Runner, Saved, SaveFailed
 from seussbot.tui import format as fmt
 from seussbot.tui.model_source import ModelSource, mistake_profile
 from seussbot.tui.series import Series
-from seussbot.tui.training import (
-    DEFAULT_MINUTES,
-    Failed,
-    Saved,
-    TrainingFeed,
-    TrainingRunner,
-    TrainRequest,
-    open_session,
-)
 from seussbot.tui.widgets.line_chart import Line, LineChart
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.timeline import TimelinePanel
@@ -91,14 +85,14 @@ class StudioScreen(Screen):
         self.request = request
         self.start_training = start_training
         self.session: TrainingSession | None = None
-        self.runner: TrainingRunner | None = None
-        self.feed = TrainingFeed()
+        self.runner: Runner | None = None
         self.state = "loading"
         self.train_series, self.val_series = Series(), Series()
         self.profile: CorpusProfile | None = None
         self.progress = None  # the latest Progress event
         self.last_val: float | None = None
         self.saved_note = ""
+        self.memorising_note = ""
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -169,7 +163,9 @@ class StudioScreen(Screen):
     def _loaded(self, message: Loaded) -> None:
         session = self.session = message.session
         self.profile = message.profile
-        self.runner = TrainingRunner(session, self.feed)
+        self.runner = Runner(session)
+        for warning in session.warnings:
+            self.notify(warning, severity="warning", timeout=8)
         config = session.model.config
         self.title = session.name
         self.sub_title = (
@@ -181,7 +177,7 @@ class StudioScreen(Screen):
             chart.tokens_label = unit
         if session.vocab.level == "word":
             self.query_one("#chart-panel").border_title = "Loss (bits per word)"
-        for point in session.trainer.state.history:
+        for point in session.state.history:
             self.train_series.append(point.step, point.tokens_seen, fmt.bits(point.train_loss))
             self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
             self.last_val = point.val_loss
@@ -210,8 +206,7 @@ class StudioScreen(Screen):
     def _start(self) -> None:
         if self.runner is None:
             return
-        self.runner.prepare_run()
-        self.run_worker(self.runner.run, thread=True, group="train", name="train", exclusive=True)
+        self.runner.start()
         self._set_state("running")
 
     def action_toggle_training(self) -> None:
@@ -219,21 +214,17 @@ class StudioScreen(Screen):
             if self.state == "play":
                 self.notify("This model can only write: its corpus cannot be loaded.", severity="warning")
             return
-        trainer = self.runner.session.trainer
+        runner, session = self.runner, self.runner.sessions[0]
         if self.state == "running":
-            trainer.pause()
+            runner.pause()
             self._set_state("paused")
         elif self.state == "paused":
-            trainer.resume()
+            runner.resume()
             self._set_state("running")
-        elif self.state in ("ready", "finished", "failed") and not self.runner.running:
-            if self.state == "finished" or self._budget_spent():
-                self.runner.session.set_budget(DEFAULT_MINUTES.get(self.runner.session.preset, 5.0))
+        elif self.state in ("ready", "finished", "failed") and not runner.running:
+            if self.state == "finished" or session.budget_spent:
+                session.set_budget(default_minutes(session.preset))
             self._start()
-
-    def _budget_spent(self) -> bool:
-        fraction = self._fraction(None)
-        return fraction is not None and fraction >= 1.0
 
     def _set_state(self, state: str, detail: str = "") -> None:
         self.state = state
@@ -241,7 +232,9 @@ class StudioScreen(Screen):
 
     def _tick(self) -> None:
         """Take the feed's news and redraw what changed (a few times a second)."""
-        news = self.feed.take()
+        if self.runner is None:
+            return
+        news = self.runner.feed().take()
         for step, tokens, loss in news.losses:
             self.train_series.append(step, tokens, fmt.bits(loss))
         if news.notices:
@@ -258,27 +251,34 @@ class StudioScreen(Screen):
     def _handle(self, notices: list[object]) -> None:
         # Notices exist only once a session has loaded the engine, so this import is
         # free; done any earlier it would wait on the worker importing torch.
-        from seussbot.train import Evaluation, Finished, Recovered
+        from seussbot.train import Evaluation, Finished, Memorising, Recovered
 
         for notice in notices:
             if isinstance(notice, Evaluation):
                 self.val_series.append(notice.step, notice.tokens_seen, fmt.bits(notice.val_loss))
                 self.last_val = notice.val_loss
+            elif isinstance(notice, Memorising):
+                self.memorising_note = f"memorising since step {notice.best_step:,}; best kept"
+                self.notify(notice.message.capitalize() + ".", severity="warning", timeout=10)
             elif isinstance(notice, Recovered):
                 self.notify(f"Step {notice.step:,}: {notice.message}; went back to the last good weights.", severity="warning")
             elif isinstance(notice, Saved):
                 self.saved_note = f"saved at step {notice.step:,}"
+            elif isinstance(notice, SaveFailed):
+                self.notify(notice.message, title="Not saved", severity="error", timeout=10)
             elif isinstance(notice, Failed):
                 self._set_state("failed", notice.message)
                 self.notify(notice.message, title="Training stopped", severity="error", timeout=10)
             elif isinstance(notice, Finished) and self.state != "failed":
-                self._set_state("finished" if notice.reason == "budget" else "ready")
+                if notice.reason == "early-stop":
+                    self.notify("Validation stopped improving, so training stopped; the best weights are kept.", timeout=8)
+                self._set_state("finished" if notice.reason in ("budget", "early-stop") else "ready")
 
     def _show_numbers(self) -> None:
         session, p = self.session, self.progress
         if session is None:
             return
-        st = session.trainer.state
+        st = session.state
         self.stats.show(
             step=p.step if p else st.step,
             train_nats=p.train_loss if p else (st.history[-1].train_loss if st.history else None),
@@ -286,24 +286,10 @@ class StudioScreen(Screen):
             tokens_per_s=p.tokens_per_s if p else None,
             unit="words" if session.vocab.level == "word" else "chars",
             elapsed_s=p.elapsed_s if p else st.elapsed_s,
-            eta_s=p.eta_s if p else self._time_left(),
-            fraction=self._fraction(p),
-            note=self.saved_note,
+            eta_s=p.eta_s if p else session.time_left_s,
+            fraction=p.fraction if p else session.budget_fraction,
+            note=" · ".join(n for n in (self.memorising_note, self.saved_note) if n),
         )
-
-    def _time_left(self) -> float | None:
-        config = self.session.train_config
-        if config.max_minutes is None:
-            return None
-        return max(0.0, config.max_minutes * 60 - self.session.trainer.state.elapsed_s)
-
-    def _fraction(self, progress) -> float | None:
-        config = self.session.train_config
-        if progress is not None:
-            return progress.fraction
-        if config.max_minutes is None:
-            return None
-        return min(1.0, self.session.trainer.state.elapsed_s / max(1e-9, config.max_minutes * 60))
 
     # -- the timeline ------------------------------------------------------------------
     @property
@@ -349,7 +335,7 @@ class StudioScreen(Screen):
         self._save(self.runner)
 
     @work(thread=True, group="save")
-    def _save(self, runner: TrainingRunner) -> None:
+    def _save(self, runner: Runner) -> None:
         try:
             path = runner.save()
             self.post_message(self.SaveDone(f"Saved {path.name if path else 'the model'}."))
@@ -381,12 +367,14 @@ class StudioScreen(Screen):
         runner.stop()
         if runner.running:
             self._set_state("stopping")
-            await asyncio.to_thread(runner.done.wait, 120)
-        if runner.unsaved:
+            await asyncio.to_thread(runner.wait, 120)
+        if runner.unsaved():
             try:
                 await asyncio.to_thread(runner.save)
             except SeussbotError as error:
                 self.notify(str(error), title="Not saved", severity="error")
+        if not runner.running:
+            runner.sessions[0].close()  # let the CLI (or another screen) train this model now
 
     def on_unmount(self) -> None:
         if self.runner is not None:  # never leave a training thread behind

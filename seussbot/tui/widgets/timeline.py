@@ -98,14 +98,14 @@ class TimelinePanel(Vertical):
     def sample(self, session: "TrainingSession", profile: "CorpusProfile | None", loss: float | None) -> None:
         """Take a sample now (in a worker); the next one is due when the step count doubles."""
         self.sampling = True
-        self.next_step = next_timeline_step(session.trainer.state.step)
+        self.next_step = next_timeline_step(session.state.step)
         self._sample(session, profile, loss)
 
     @work(thread=True, group="timeline")
     def _sample(self, session: "TrainingSession", profile: "CorpusProfile | None", loss: float | None) -> None:
         from seussbot.mistakes import score_text
 
-        state = session.trainer.state
+        state = session.state
         step, tokens = state.step, state.tokens_seen
         try:
             pieces = timeline_sample(session.snapshot_model(), session.vocab)

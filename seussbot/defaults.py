@@ -1,0 +1,46 @@
+"""The one table of defaults every client reads: budgets, cadences, threads, choices.
+
+The CLI and the app used to decide these separately (3 minutes here, 3/5/10
+there; all cores here, all but one there). Now a person gets the same run
+whichever way they start it, and a change here changes both.
+"""
+
+from __future__ import annotations
+
+import os
+
+from seussbot.presets import LARGE_CORPUS_CHARS
+
+# Training time when nothing else is asked for, by network size (preset): enough to get past
+# gibberish on a 2-core laptop, and, with early stopping, never spent memorising a small text.
+DEFAULT_MINUTES = {"tiny": 3.0, "single": 10.0, "small": 5.0, "medium": 10.0}
+FALLBACK_MINUTES = 5.0
+BUDGET_CHOICES: tuple[float | None, ...] = (1.0, 3.0, 5.0, 10.0, 30.0, None)  # None: until stopped
+
+SAVE_EVERY_S = 60.0
+
+# Validation is measured more often on small corpora: they are learnt (and memorised) in seconds.
+EVAL_EVERY_S_SMALL = 5.0
+EVAL_EVERY_S_LARGE = 15.0  # for corpora of LARGE_CORPUS_CHARS or more (the medium preset's)
+
+# Stop once this many evaluations in a row brought no better validation loss: the best weights
+# are kept anyway, and more training would only memorise the text.
+EARLY_STOP_EVALUATIONS = 8
+
+
+def default_minutes(preset: str) -> float:
+    return DEFAULT_MINUTES.get(preset, FALLBACK_MINUTES)
+
+
+def eval_every_s(corpus_chars: int) -> float:
+    return EVAL_EVERY_S_SMALL if corpus_chars < LARGE_CORPUS_CHARS else EVAL_EVERY_S_LARGE
+
+
+def training_threads(interactive: bool) -> int:
+    """Torch threads for training: all cores headless, all but one when a screen must stay responsive."""
+    cores = os.cpu_count() or 1
+    return max(1, cores - 1) if interactive else max(1, cores)
+
+
+def budget_label(minutes: float | None) -> str:
+    return "until stopped" if minutes is None else f"{minutes:g} min"
