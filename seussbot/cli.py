@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--top-p", type=float)
     sample.add_argument("--seed", type=int)
     sample.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="cpu")
+    sample.add_argument("--mistakes", action="store_true", help="name the mistakes in the text (on stderr), judged by the model's corpus")
+    sample.add_argument("--json", action="store_true", help="one JSON object on stdout: text, steps with candidates, mistakes, tally")
     sample.set_defaults(handler=_cmd_sample)
 
     corpora = commands.add_parser("corpora", help="list bundled and imported corpora")
@@ -142,21 +144,65 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from seussbot.sample import SampleConfig, generate
-    from seussbot.session import load_model
+    from seussbot.session import load_model, mistake_profile_of
+    from seussbot.writing import WriteSettings, write_and_judge
 
     loaded = load_model(args.model, device=args.device)
-    config = SampleConfig(length=args.length, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed)
-    out = sys.stdout
-    out.write(args.prompt)
-    for step in generate(loaded.model, loaded.vocab, args.prompt, config):
-        out.write(step.text)
-        if out.isatty():
-            out.flush()
-    if out.isatty():
+    loaded.vocab.encode(args.prompt)  # a prompt the model cannot read is refused before anything is written
+    profile = mistake_profile_of(loaded) if args.mistakes or args.json else None
+    settings = WriteSettings(args.temperature, args.length, args.seed, args.top_k, args.top_p)
+    out, steps, found, tally = sys.stdout, [], {}, None
+    if not args.json:
+        out.write(args.prompt)
+    for batch in write_and_judge(loaded.model, loaded.vocab, args.prompt, settings, profile, batch_s=0.05):
+        steps += batch.steps
+        found.update({(m.kind, m.start): m for m in batch.mistakes})
+        tally = batch.tally
+        if not args.json:
+            out.write("".join(step.text for step in batch.steps))
+            if out.isatty():
+                out.flush()
+    mistakes = sorted(found.values(), key=lambda m: (m.start, m.end))
+    if args.json:
+        print(json.dumps(_sample_json(args.prompt, steps, mistakes, tally)))
+        return 0
+    if out.isatty() or args.mistakes:
         out.write("\n")
     out.flush()
+    if args.mistakes:
+        _print_mistakes(args.prompt + "".join(s.text for s in steps), mistakes, tally)
     return 0
+
+
+def _sample_json(prompt: str, steps: list, mistakes: list, tally) -> dict:
+    from seussbot.mistakes import to_json
+
+    return {
+        "prompt": prompt,
+        "text": prompt + "".join(s.text for s in steps),
+        "steps": [
+            {
+                "token": s.token, "text": s.text, "prob": round(s.prob, 6), "entropy_bits": round(s.entropy_bits, 4),
+                "candidates": [[c.token, round(c.prob, 6)] for c in s.candidates],
+            }
+            for s in steps
+        ],
+        "mistakes": to_json(mistakes),
+        "tally": None if tally is None else {"words": tally.words, "per_100_words": round(tally.per_100_words, 2), "by_kind": tally.counts},
+    }
+
+
+def _print_mistakes(text: str, mistakes: list, tally) -> None:
+    """The marks on stderr, so that stdout keeps only the text."""
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+    if tally is None:
+        return
+    noun = "mistake" if len(mistakes) == 1 else "mistakes"
+    console.print(f"{len(mistakes)} {noun}, {tally.per_100_words:.1f} per 100 words ({tally.words} words written)")
+    for m in mistakes:
+        console.print(f"  {m.kind:<12} {text[m.start:m.end]!r:<30} {m.detail}", markup=False)
 
 
 def _cmd_corpora(args: argparse.Namespace) -> int:
@@ -212,9 +258,11 @@ def _cmd_models(args: argparse.Namespace) -> int:
     table.add_column("cell", no_wrap=True)
     table.add_column("level", no_wrap=True)
     table.add_column("steps", justify="right", no_wrap=True)
-    table.add_column("best val loss", justify="right", no_wrap=True)
+    table.add_column("saved weights: val loss", justify="right", no_wrap=True)
     for s in summaries:
         best = "-" if s.best_val_loss is None else f"{bits(s.best_val_loss):.3f} bits"
+        if s.best_val_loss is not None and s.best_step is not None:
+            best += f", step {s.best_step:,}"
         table.add_row(s.name, s.corpus, s.cell, s.level, f"{s.steps:,}", best)
     Console().print(table)
     return 0

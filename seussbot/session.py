@@ -223,11 +223,7 @@ class TrainingSession:
     ) -> "TrainingSession":
         meta = loaded.meta
         training = meta.get("training", {})
-        if corpus is None:
-            recorded = meta.get("corpus", {})
-            corpus = recorded.get("path") if recorded.get("source") == "file" else recorded.get("name")
-            if not corpus:
-                raise ModelFileError(f"'{loaded.path.name}' does not say which corpus it learned.")
+        corpus = corpus or recorded_corpus(loaded)
         corpus = load_corpus(corpus) if isinstance(corpus, (str, Path)) else corpus
         base = TrainConfig.from_json(training.get("train_config", {}))
         for key in ("max_steps", "max_minutes", "max_epochs"):
@@ -367,6 +363,26 @@ class TrainingSession:
         config.max_minutes = None if minutes is None else self.trainer.state.elapsed_s / 60 + minutes
 
 
+def recorded_corpus(loaded: LoadedModel) -> str:
+    """The name (or, for a file, the path) of the corpus a saved model learned."""
+    recorded = loaded.meta.get("corpus", {})
+    ref = recorded.get("path") if recorded.get("source") == "file" else recorded.get("name")
+    if not ref:
+        raise ModelFileError(f"'{loaded.path.name}' does not say which corpus it learned.")
+    return str(ref)
+
+
+def mistake_profile_of(loaded: LoadedModel):
+    """The mistake rules of the corpus a saved model learned; refuses in one sentence if it is gone."""
+    from seussbot.mistakes import profile_for_corpus
+
+    try:
+        corpus = load_corpus(recorded_corpus(loaded))
+    except CorpusError as error:
+        raise CorpusError(f"Mistakes are judged by the corpus the model learned, and it cannot be loaded: {error}") from None
+    return profile_for_corpus(corpus, loaded.vocab.level)
+
+
 def model_info(loaded: LoadedModel) -> dict:
     """The facts `seussbot info --json` prints (losses in nats per token)."""
     meta, config, training = loaded.meta, loaded.meta["config"], loaded.meta.get("training", {})
@@ -389,7 +405,8 @@ def model_info(loaded: LoadedModel) -> dict:
         "wall_time_s": training.get("wall_time_s", 0.0),
         "train_loss": training.get("train_loss"),
         "val_loss": training.get("val_loss"),
-        "best_val_loss": training.get("best_val_loss"),
+        "best_val_loss": training.get("best_val_loss"),  # the loss of the weights in the file...
+        "best_step": training.get("best_step"),  # ...and the step they were taken at
         "saved": meta.get("saved"),
         "history": training.get("history", []),
     }

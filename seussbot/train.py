@@ -156,6 +156,8 @@ class Trainer:
     # A uniform guess costs ln(vocab) nats per token; training far above that has diverged.
     DIVERGED_STEP_FACTOR = 3.0
     DIVERGED_EVAL_FACTOR = 2.0
+    # Validation this much above its best (relative) has risen, not wobbled.
+    MEMORISING_RISE = 0.02
 
     def __init__(
         self,
@@ -395,7 +397,9 @@ class Trainer:
         if st.evals_since_best < self.config.memorising_after or self._warned_for_best == st.best_step:
             return False
         at_best = next((p for p in reversed(st.history) if p.step == st.best_step), None)
-        return at_best is not None and st.history[-1].train_loss < at_best.train_loss
+        latest = st.history[-1]
+        rose = latest.val_loss > st.best_val_loss * (1 + self.MEMORISING_RISE)  # more than noise
+        return at_best is not None and rose and latest.train_loss < at_best.train_loss
 
     def best_state(self) -> tuple[dict[str, torch.Tensor], int, float | None]:
         """(weights, step, validation loss) of the best weights, or of the current ones before any evaluation."""

@@ -113,9 +113,13 @@ def test_ctrl_c_saves_and_exits_cleanly(story_file: Path, tmp_path: Path) -> Non
     )
     deadline = time.monotonic() + 60
     model = home / "models" / "interrupted.safetensors"
-    time.sleep(4)
+    said = ""
+    while "Ctrl+C saves and stops" not in said and time.monotonic() < deadline - 20:
+        said += process.stderr.readline()  # training starts right after this line
+    time.sleep(2)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=max(5, deadline - time.monotonic()))
+    err = said + err
     assert process.returncode == 0, err
     assert "Traceback" not in err and model.exists()
     info = run_cli(["info", "interrupted", "--json"], home, tmp_path)

@@ -11,7 +11,8 @@ from seussbot.tui import format as fmt
 from seussbot.tui.choices import TrainChoice
 from seussbot.tui.pasted import parse_pasted_path
 from seussbot.tui.probability import BANDS, band_of
-from seussbot.tui.sampling import WriteSettings, next_timeline_step
+from seussbot.tui.widgets.timeline import next_timeline_step
+from seussbot.writing import WriteSettings
 from seussbot.tui.series import Series, bucket
 from seussbot.runner import Feed
 from seussbot.tui.widgets.braille import BrailleCanvas

@@ -8,7 +8,6 @@ background with it, so the probability colour of the letters stays visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -18,22 +17,10 @@ from textual.content import Content
 from seussbot.tui.written import Mark
 
 if TYPE_CHECKING:
-    from seussbot.mistakes import Mistake, MistakeStream
+    from seussbot.mistakes import Mistake
+    from seussbot.writing import Tally
 
 MARK_TINT = 0.4  # how much of the kind's colour shows behind marked letters
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Counts so far: by kind (display order), and per 100 words written."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    per_100_words: float = 0.0
-    words: int = 0
-
-    @classmethod
-    def of(cls, stream: "MistakeStream") -> "Tally":
-        return cls(stream.counts(), stream.per_100_words(), stream.words)
 
 
 def as_marks(mistakes: list["Mistake"]) -> list[Mark]:
@@ -61,7 +48,7 @@ def explain(mark: Mark) -> str:
     return f"{mark.label}: {explanation}" + (f" ({mark.detail})" if mark.detail else "")
 
 
-def tally_content(tally: Tally) -> Content:
+def tally_content(tally: "Tally") -> Content:
     """'mistakes 4.2 per 100 words  ■ said twice 2  ■ made-up word 3' (only kinds found)."""
     from seussbot.mistakes import KINDS
 

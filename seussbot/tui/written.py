@@ -20,6 +20,11 @@ class Written:
     entropy_bits: float | None = None
 
 
+def as_written(step) -> Written:
+    """An engine `Step` (seussbot.sample) as a piece of the stream view."""
+    return Written(step.text, step.prob, tuple((c.token, c.prob) for c in step.candidates), step.entropy_bits)
+
+
 @dataclass(frozen=True)
 class Mark:
     """A span to highlight on top of the probability colour (a mistake)."""

@@ -20,14 +20,26 @@ from textual.widgets import Static
 from seussbot.errors import SeussbotError
 from seussbot.tui import format as fmt
 from seussbot.tui.probability import STYLE_CLASSES, band_of, style_class
-from seussbot.tui.sampling import next_timeline_step, timeline_sample
 from seussbot.tui.series import Series
 from seussbot.tui.widgets.line_chart import Line, LineChart
-from seussbot.tui.written import Written
+from seussbot.tui.written import Written, as_written
+from seussbot.writing import WriteSettings
 
 if TYPE_CHECKING:
     from seussbot.mistakes import CorpusProfile
     from seussbot.session import TrainingSession
+
+# One seed for every sample: the differences between samples are what the network learned.
+TIMELINE_SETTINGS = WriteSettings(temperature=0.8, length=160, seed=7)
+FIRST_TIMELINE_STEP = 32
+
+
+def next_timeline_step(step: int) -> int:
+    """The next step worth a timeline sample: 32, 64, 128, ... (doubling)."""
+    target = FIRST_TIMELINE_STEP
+    while target <= step:
+        target *= 2
+    return target
 
 
 class TimelineEntry(Static):
@@ -103,16 +115,16 @@ class TimelinePanel(Vertical):
 
     @work(thread=True, group="timeline")
     def _sample(self, session: "TrainingSession", profile: "CorpusProfile | None", loss: float | None) -> None:
-        from seussbot.mistakes import score_text
+        from seussbot.writing import write_all
 
         state = session.state
         step, tokens = state.step, state.tokens_seen
         try:
-            pieces = timeline_sample(session.snapshot_model(), session.vocab)
+            steps, _, tally = write_all(session.snapshot_model(), session.vocab, "", TIMELINE_SETTINGS, profile)
         except SeussbotError:
-            pieces = []
-        text = "".join(piece.text for piece in pieces)
-        rate = score_text(text, profile)["per_100_words"] if profile is not None and pieces else None
+            steps, tally = [], None
+        pieces = [as_written(s) for s in steps]
+        rate = tally.per_100_words if tally is not None and pieces else None
         self.post_message(self.Sampled(step, tokens, loss, pieces, rate))
 
     @on(Sampled)

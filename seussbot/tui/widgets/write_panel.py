@@ -1,9 +1,9 @@
 """Prompt in, text out: the person types a prompt, the model writes, coloured by confidence.
 
-Writing runs in a thread worker from a snapshot of the weights and arrives in
-small batches; a new request cancels the one still writing. The same worker
-feeds the text to the corpus's mistake detectors, so marks and counters
-arrive with the letters. Moving the cursor through the text shows what the
+Writing runs in a thread worker from a snapshot of the weights, through the
+engine's `write_and_judge`, and arrives in small batches with the mistakes
+each revealed, so marks and counters arrive with the letters; a new request
+cancels the one still writing. Moving the cursor through the text shows what the
 model weighed at that character, and what a marked mistake is.
 """
 
@@ -19,12 +19,12 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from seussbot.errors import SeussbotError
-from seussbot.tui.mistake_marks import Tally, as_marks, explain, mark_styles, tally_content
+from seussbot.tui.mistake_marks import as_marks, explain, mark_styles, tally_content
 from seussbot.tui.model_source import ModelSource
-from seussbot.tui.sampling import WriteSettings, stream
 from seussbot.tui.widgets.prob_legend import ProbLegend
 from seussbot.tui.widgets.stream_view import StreamView
-from seussbot.tui.written import Mark, Written
+from seussbot.tui.written import Mark, Written, as_written
+from seussbot.writing import Tally, WriteSettings
 
 
 class PromptInput(Input):
@@ -129,22 +129,19 @@ class WritePanel(Vertical):
 
     @work(thread=True, exclusive=True, group="write")
     def _write(self, writing: int, source: ModelSource, prompt: str, settings: WriteSettings) -> None:
-        from seussbot.mistakes import MistakeStream
+        from seussbot.writing import write_and_judge
 
         worker = get_current_worker()
-        tracker = MistakeStream(source.profile, prompt) if source.profile else None
-
-        def emit(pieces: list[Written]) -> None:
-            found = tracker.feed("".join(piece.text for piece in pieces)) if tracker else []
-            self.post_message(self.Wrote(writing, pieces, as_marks(found), Tally.of(tracker) if tracker else None))
-
         try:
-            stream(source.snapshot(), source.vocab, prompt, settings, emit, lambda: worker.is_cancelled)
+            batches = write_and_judge(
+                source.snapshot(), source.vocab, prompt, settings, source.profile, cancelled=lambda: worker.is_cancelled
+            )
+            for batch in batches:
+                pieces = [as_written(step) for step in batch.steps]
+                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally))
         except SeussbotError as error:
             self.post_message(self.Done(writing, str(error)))
             return
-        if tracker is not None and not worker.is_cancelled:
-            self.post_message(self.Wrote(writing, [], as_marks(tracker.finish()), Tally.of(tracker)))
         self.post_message(self.Done(writing))
 
     @on(Wrote)
