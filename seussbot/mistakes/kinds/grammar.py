@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from seussbot.grammars.base import DEFAULT_CONTEXT_CHARS
 from seussbot.mistakes.base import Detector, MistakeKind
 from seussbot.mistakes.text import Sentence
 
@@ -26,10 +27,6 @@ REASON_KINDS: dict[str, str] = {
 }
 _SPOT_SHAPE = re.compile(r"[^\s.]+")
 
-# How much earlier text each check sees: spot's rules reach back one sentence, a
-# homecoming story is under 600 characters. Unknown grammars get the most.
-CONTEXT_CHARS = {"spot": 0, "homecoming": 1200}
-DEFAULT_CONTEXT_CHARS = 2000
 Checker = Callable[[str], list]
 
 
@@ -41,21 +38,25 @@ def _kind_for(reason: str, span: str) -> str | None:
     return REASON_KINDS.get(reason)
 
 
+def load_grammar(name: str):
+    """The corpus's grammar (`seussbot.grammars`), imported only when a profile has one; None if unknown."""
+    from seussbot.grammars import GRAMMARS
+
+    return GRAMMARS.get(name)
+
+
 def load_checker(name: str) -> Checker | None:
-    """The grammar's checker, imported only when a profile has a grammar."""
-    try:
-        from seussbot.grammars import CHECKERS
-    except ImportError:  # pragma: no cover - the module ships with seussbot
-        return None
-    return CHECKERS.get(name)
+    grammar = load_grammar(name)
+    return grammar.check if grammar is not None else None
 
 
 class Grammar(Detector):
     """Runs the corpus's grammar checker over the text near each finished sentence.
 
     Checking the whole text at every sentence would cost more as the text
-    grows, so each check sees the text from `CONTEXT_CHARS` back (cut at a
-    sentence end, and at least one whole sentence before the new one).
+    grows, so each check sees the text from the grammar's `context_chars` back (cut at a
+    sentence end, and at least one whole sentence before the new one); each
+    grammar says how far back its rules reach.
     The checkers only flag what is provably wrong in a text that may have
     been cut at either end, so a window should find no break that the whole
     text would not have. A blank line is checked too: it ends a story.
@@ -81,7 +82,8 @@ class Grammar(Detector):
     def __init__(self, profile, sink) -> None:
         super().__init__(profile, sink)
         self._check = type(self).checker_for(profile.grammar)
-        self._context = CONTEXT_CHARS.get(profile.grammar, DEFAULT_CONTEXT_CHARS)
+        grammar = load_grammar(profile.grammar)
+        self._context = grammar.context_chars if grammar is not None else DEFAULT_CONTEXT_CHARS
         self._ends: list[int] = [0]  # where recent sentences ended (0: the text's start)
 
     def _window_start(self, end: int) -> int:
