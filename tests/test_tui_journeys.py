@@ -18,7 +18,7 @@ from textual.widgets import Input, Label
 
 from seussbot import store
 from seussbot.tui.app import SeussbotApp
-from seussbot.tui.catalog import Catalog
+from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.import_path import ImportScreen
 from seussbot.tui.screens.library import LibraryScreen
 from seussbot.tui.screens.studio import StudioScreen

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from seussbot.tui import format as fmt
-from seussbot.tui.choices import TrainChoice
+from seussbot.tui.screens.choices import TrainChoice
 from seussbot.tui.pasted import parse_pasted_path
-from seussbot.tui.probability import BANDS, band_of
+from seussbot.tui.widgets.probability import BANDS, band_of
 from seussbot.tui.widgets.timeline import next_timeline_step
 from seussbot.writing import WriteSettings
-from seussbot.tui.series import Series, bucket
+from seussbot.tui.widgets.series import Series, bucket
 from seussbot.runner import Feed
 from seussbot.tui.widgets.braille import BrailleCanvas
-from seussbot.tui.written import Mark, Written, WrittenText
+from seussbot.tui.widgets.written import Mark, Written, WrittenText
 
 
 @pytest.mark.parametrize(

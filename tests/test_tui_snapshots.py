@@ -15,7 +15,7 @@ import pytest
 
 from seussbot import store
 from seussbot.tui.app import SeussbotApp
-from seussbot.tui.catalog import Catalog
+from seussbot.tui.screens.catalog import Catalog
 from seussbot.opening import TrainRequest
 from tests.conftest import little_story
 

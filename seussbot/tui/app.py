@@ -14,8 +14,8 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
-from seussbot.tui.catalog import Catalog
-from seussbot.tui.choices import TrainChoice
+from seussbot.tui.screens.catalog import Catalog
+from seussbot.tui.screens.choices import TrainChoice
 from seussbot.tui.pasted import parse_pasted_path
 from seussbot.tui.screens.library import LibraryScreen
 from seussbot.opening import TrainRequest

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from seussbot.tui.probability import BANDS
+from seussbot.tui.widgets.probability import BANDS
 
 ABOUT_STUDIO = (
     "The chart shows the loss in bits per character: how many yes/no questions the network "

@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 
 from seussbot.store import ModelSummary
 from seussbot.tui import format as fmt
-from seussbot.tui.catalog import Catalog, CorpusDetails, CorpusEntry
-from seussbot.tui.choices import TrainChoice
+from seussbot.tui.screens.catalog import Catalog, CorpusDetails, CorpusEntry
+from seussbot.tui.screens.choices import TrainChoice
 from seussbot.tui.widgets.library_details import LibraryDetails
 
 

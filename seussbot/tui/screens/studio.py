@@ -26,8 +26,8 @@ from seussbot.errors import SeussbotError
 from seussbot.opening import TrainRequest, open_session
 from seussbot.runner import Failed, Runner, Saved, SaveFailed
 from seussbot.tui import format as fmt
-from seussbot.tui.model_source import ModelSource, mistake_profile
-from seussbot.tui.series import Series
+from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
+from seussbot.tui.widgets.series import Series
 from seussbot.tui.widgets.line_chart import Line, LineChart
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.timeline import TimelinePanel

@@ -9,8 +9,8 @@ from textual.widgets import Label, Static
 
 from seussbot.store import ModelSummary
 from seussbot.tui import format as fmt
-from seussbot.tui.catalog import CorpusDetails, CorpusEntry
-from seussbot.tui.choices import TrainChoice
+from seussbot.tui.screens.catalog import CorpusDetails, CorpusEntry
+from seussbot.tui.screens.choices import TrainChoice
 
 
 class LibraryDetails(VerticalScroll):

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from seussbot.tui.format import short_count
-from seussbot.tui.series import Series, bucket
+from seussbot.tui.widgets.series import Series, bucket
 from seussbot.tui.widgets.braille import BrailleCanvas
 
 NICE_STEPS = (1, 2, 2.5, 5)

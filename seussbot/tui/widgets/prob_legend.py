@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from seussbot.tui.probability import BANDS, PROMPT_CLASS, STYLE_CLASSES
+from seussbot.tui.widgets.probability import BANDS, PROMPT_CLASS, STYLE_CLASSES
 
 
 class ProbLegend(Widget):

@@ -17,8 +17,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from seussbot.tui.probability import STYLE_CLASSES, band_of, style_class
-from seussbot.tui.written import Mark, Written, WrittenText
+from seussbot.tui.widgets.probability import STYLE_CLASSES, band_of, style_class
+from seussbot.tui.widgets.written import Mark, Written, WrittenText
 
 
 class StreamView(ScrollView, can_focus=True):

@@ -19,10 +19,10 @@ from textual.widgets import Static
 
 from seussbot.errors import SeussbotError
 from seussbot.tui import format as fmt
-from seussbot.tui.probability import STYLE_CLASSES, band_of, style_class
-from seussbot.tui.series import Series
+from seussbot.tui.widgets.probability import STYLE_CLASSES, band_of, style_class
+from seussbot.tui.widgets.series import Series
 from seussbot.tui.widgets.line_chart import Line, LineChart
-from seussbot.tui.written import Written, as_written
+from seussbot.tui.widgets.written import Written, as_written
 from seussbot.writing import WriteSettings
 
 if TYPE_CHECKING:

@@ -19,11 +19,11 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from seussbot.errors import SeussbotError
-from seussbot.tui.mistake_marks import as_marks, explain, mark_styles, tally_content
-from seussbot.tui.model_source import ModelSource
+from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles, tally_content
+from seussbot.tui.widgets.model_source import ModelSource
 from seussbot.tui.widgets.prob_legend import ProbLegend
 from seussbot.tui.widgets.stream_view import StreamView
-from seussbot.tui.written import Mark, Written, as_written
+from seussbot.tui.widgets.written import Mark, Written, as_written
 from seussbot.writing import Tally, WriteSettings
 
 

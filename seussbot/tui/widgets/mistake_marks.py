@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.color import Color
 from textual.content import Content
 
-from seussbot.tui.written import Mark
+from seussbot.tui.widgets.written import Mark
 
 if TYPE_CHECKING:
     from seussbot.mistakes import Mistake
