@@ -60,9 +60,10 @@ def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path) -> None:
 
 
 def test_json_round_trip_keeps_everything() -> None:
-    p = CorpusProfile.from_text(BOOK, grammar="spot", level="word")
+    p = CorpusProfile.from_text(BOOK, held_out_text="Jane saw the zebra.", grammar="spot", level="word")
     q = CorpusProfile.from_json(json.loads(json.dumps(p.to_json())))
     assert q.to_json() == p.to_json() and q.ngrams == p.ngrams and q.pairs == p.pairs
+    assert q.held_out_words == {"zebra"}
     with pytest.raises(ValueError):
         CorpusProfile.from_json({**p.to_json(), "version": -1})
 

@@ -5,7 +5,7 @@ The slides' three ("Doug saw Doug.", "Jane saw Spot saw Doug saw ...",
 training text itself (`CorpusProfile`), so the book's own held-out text is
 nearly free of flags and a half-trained network's output is full of them.
 
-    profile = profile_for(train_text, grammar="spot", level="word", cache_dir=cache)
+    profile = profile_for(train_text, held_out_text=val_text, grammar="spot", level="word", cache_dir=cache)
     stream = MistakeStream(profile, prompt="Doug")
     for ch in generated:
         new = stream.feed(ch)        # mistakes found (or grown) by this character

@@ -2,6 +2,9 @@
 
 Rules are read off the training text, so the corpus's own held-out text is
 nearly free of flags while a half-trained network's output is full of them.
+One thing comes from the whole book: which words it uses at all. A word of the
+held-out part is the author's, so it is never "made up" (`held_out_words`);
+it is only known, never counted, so no statistic sees the held-out text.
 A profile is computed once per text and cached: in memory by the text's
 sha256, and optionally as JSON in a folder the caller chooses (never pickle:
 a cache file must not be able to run code).
@@ -28,7 +31,7 @@ from seussbot.mistakes.kinds.loop import PeriodicRuns, phrase_key
 from seussbot.mistakes.kinds.unclosed import PAIRS, SCOPES, OpenMarks, pair_of
 from seussbot.mistakes.text import END, Sentence, Token, read
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
 BRACKET_TOLERANCE = 0.01  # share of a mark's openings the book may leave open in the chosen stretch
 LENGTH_TAIL = 0.001  # the rarest share of sentence lengths ignored at each end (see `_trimmed`)
 COPY_FLOOR = 8
@@ -62,6 +65,7 @@ class CorpusProfile:
     ngrams: frozenset[int] = field(repr=False)  # hashes of every `copy_window` tokens in a row
     copy_longest: int = COPY_FLOOR  # longest honest verbatim stretch, in words
     bracket_scope: dict[str, str | None] = field(default_factory=dict)  # pair -> stretch it closes in
+    held_out_words: frozenset[str] = frozenset()  # words only the book's held-out part uses
 
     @property
     def longest_sentence(self) -> int:
@@ -84,12 +88,23 @@ class CorpusProfile:
         return [kind.name for d in DETECTORS if d.enabled(self) for kind in d.kinds]
 
     @classmethod
-    def from_text(cls, train_text: str, *, grammar: str | None = None, level: str = "char") -> "CorpusProfile":
-        """Read the training text once and count everything the detectors need."""
+    def from_text(
+        cls, train_text: str, *, held_out_text: str = "", grammar: str | None = None, level: str = "char"
+    ) -> "CorpusProfile":
+        """Read the training text once and count everything the detectors need.
+
+        `held_out_text` (the rest of the book) adds only the words it uses.
+        """
         counter = _Counter()
         read(train_text, [counter])
+        held_out = _Words()
+        if held_out_text:
+            read(held_out_text, [held_out])
         return counter.profile(
-            sha256=hashlib.sha256(train_text.encode("utf-8")).hexdigest(), grammar=grammar, level=level
+            sha256=hashlib.sha256(train_text.encode("utf-8")).hexdigest(),
+            grammar=grammar,
+            level=level,
+            held_out_words=frozenset(held_out.words - counter.words.keys()),
         )
 
     # -- JSON, for the on-disk cache ---------------------------------------------------------
@@ -118,6 +133,7 @@ class CorpusProfile:
             "ngrams": base64.b64encode(hashes.tobytes()).decode("ascii"),
             "copy_longest": self.copy_longest,
             "bracket_scope": self.bracket_scope,
+            "held_out_words": sorted(self.held_out_words),
         }
 
     @classmethod
@@ -147,6 +163,7 @@ class CorpusProfile:
             ngrams=frozenset(hashes),
             copy_longest=int(data["copy_longest"]),
             bracket_scope={str(k): (None if v is None else str(v)) for k, v in data["bracket_scope"].items()},
+            held_out_words=frozenset(map(str, data["held_out_words"])),
         )
 
 
@@ -165,6 +182,16 @@ def _trimmed(lengths: dict[int, int], *, longest: bool) -> int:
         if seen > allowance:
             return n
     return 0
+
+
+class _Words:
+    """A reader listener that only collects the words a text uses."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+
+    def on_word(self, word: Token, sentence: Sentence) -> None:
+        self.words.add(word.norm)
 
 
 class _Counter:
@@ -218,7 +245,7 @@ class _Counter:
         for char, _ in self.marks[scope].flush():
             self.left_open[scope][char] += 1
 
-    def profile(self, *, sha256: str, grammar: str | None, level: str) -> CorpusProfile:
+    def profile(self, *, sha256: str, grammar: str | None, level: str, held_out_words: frozenset[str]) -> CorpusProfile:
         window, hashes = _index(self.tokens)
         repeats, phrases, events = _loops(self.tokens)
         return CorpusProfile(
@@ -240,6 +267,7 @@ class _Counter:
             ngrams=frozenset(hashes),
             copy_longest=_copy_longest(self.tokens, window, hashes),
             bracket_scope={pair: self._scope(pair) for pair in PAIRS},
+            held_out_words=held_out_words,
         )
 
     def _scope(self, pair: str) -> str | None:
@@ -328,23 +356,31 @@ _memory: OrderedDict[str, CorpusProfile] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(train_text: str, grammar: str | None, level: str) -> str:
-    digest = hashlib.sha256(train_text.encode("utf-8")).hexdigest()
-    return f"{digest}-{level}-{grammar or 'none'}-v{PROFILE_VERSION}"
+def _key(train_text: str, held_out_text: str, grammar: str | None, level: str) -> str:
+    digest = hashlib.sha256(train_text.encode("utf-8"))
+    if held_out_text:
+        digest.update(b"\0held-out\0" + held_out_text.encode("utf-8"))
+    return f"{digest.hexdigest()}-{level}-{grammar or 'none'}-v{PROFILE_VERSION}"
 
 
 def profile_for(
-    train_text: str, *, grammar: str | None = None, level: str = "char", cache_dir: Path | None = None
+    train_text: str,
+    *,
+    held_out_text: str = "",
+    grammar: str | None = None,
+    level: str = "char",
+    cache_dir: Path | None = None,
 ) -> CorpusProfile:
-    """The profile of `train_text`, computed at most once (per process, and per cache folder)."""
-    key = _key(train_text, grammar, level)
+    """The profile of `train_text` (and the words of `held_out_text`), computed at most once
+    (per process, and per cache folder)."""
+    key = _key(train_text, held_out_text, grammar, level)
     with _lock:
         if key in _memory:
             _memory.move_to_end(key)
             return _memory[key]
     profile = _load(Path(cache_dir) / f"mistakes-{key}.json") if cache_dir is not None else None
     if profile is None:
-        profile = CorpusProfile.from_text(train_text, grammar=grammar, level=level)
+        profile = CorpusProfile.from_text(train_text, held_out_text=held_out_text, grammar=grammar, level=level)
         if cache_dir is not None:
             _save(Path(cache_dir) / f"mistakes-{key}.json", profile)
     with _lock:
