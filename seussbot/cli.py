@@ -193,16 +193,20 @@ def _sample_json(prompt: str, steps: list, mistakes: list, tally) -> dict:
 
 
 def _print_mistakes(text: str, mistakes: list, tally) -> None:
-    """The marks on stderr, so that stdout keeps only the text."""
+    """The marks on stderr, so that stdout keeps only the text; neutral finds (new words) are said not to be mistakes."""
     from rich.console import Console
+
+    from seussbot.mistakes import NEUTRAL
 
     console = Console(stderr=True, highlight=False)
     if tally is None:
         return
-    noun = "mistake" if len(mistakes) == 1 else "mistakes"
-    console.print(f"{len(mistakes)} {noun}, {tally.per_100_words:.1f} per 100 words ({tally.words} words written)")
+    count = sum(m.kind not in NEUTRAL for m in mistakes)
+    noun = "mistake" if count == 1 else "mistakes"
+    console.print(f"{count} {noun}, {tally.per_100_words:.1f} per 100 words ({tally.words} words written)")
     for m in mistakes:
-        console.print(f"  {m.kind:<12} {text[m.start:m.end]!r:<30} {m.detail}", markup=False)
+        note = " (not a mistake)" if m.kind in NEUTRAL else ""
+        console.print(f"  {m.kind:<12} {text[m.start:m.end]!r:<30} {m.detail}{note}", markup=False)
 
 
 def _cmd_corpora(args: argparse.Namespace) -> int:
@@ -288,7 +292,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_mistakes(args: argparse.Namespace) -> int:
     from seussbot.corpus import load_corpus
-    from seussbot.mistakes import KINDS, find_mistakes, profile_for_corpus, summary_counts, to_json
+    from seussbot.mistakes import KINDS, NEUTRAL, find_mistakes, profile_for_corpus, summary_counts, to_json
 
     text = args.text if args.text is not None else _read_examined_file(Path(args.file).expanduser())
     profile = profile_for_corpus(load_corpus(args.corpus), args.level)
@@ -306,10 +310,14 @@ def _cmd_mistakes(args: argparse.Namespace) -> int:
     console = Console()
     console.print(marked, highlight=False)
     counts = summary_counts(found)
-    if not counts:
+    mistakes = sum(n for kind, n in counts.items() if kind not in NEUTRAL)
+    if not mistakes:
         console.print("No mistakes found.")
+    if not counts:
         return 0
-    table = Table(title=f"{len(found)} mistakes", title_justify="left")
+    neutral = "".join(f"; {KINDS[k].label}s, not mistakes: {n}" for k, n in counts.items() if k in NEUTRAL)
+    title = f"{mistakes} mistakes{neutral}"
+    table = Table(title=title, title_justify="left")
     for column in ("kind", "count", "what it means", "first one"):
         table.add_column(column, justify="right" if column == "count" else "left")
     for kind, count in counts.items():

@@ -31,3 +31,14 @@ def test_the_app_and_the_cli_start_without_torch() -> None:
     code = "import sys, seussbot.cli, seussbot.tui.app; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_app_the_cli_and_its_help_start_without_the_word_list() -> None:
+    """The English word list (seussbot.mistakes.english) is read when a word outside a book first needs it."""
+    code = (
+        "import sys, seussbot.cli, seussbot.tui.app, seussbot.mistakes\n"
+        "try:\n    seussbot.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print('spellchecker' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

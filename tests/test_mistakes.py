@@ -169,7 +169,7 @@ def test_a_mistake_reaching_out_of_the_prompt_is_reported(book: CorpusProfile) -
 
 
 def test_kinds_have_names_labels_colours_and_explanations() -> None:
-    expected = ["echo", "run-on", "fragment", "made-up", "loop", "copied", "unseen-pair", "unclosed"]
+    expected = ["echo", "run-on", "fragment", "made-up", "new-word", "loop", "copied", "unseen-pair", "unclosed"]
     assert list(KINDS)[: len(expected)] == expected
     assert {"broken-chain", "forgot-hero", "no-ending"} <= set(KINDS)
     for name, kind in KINDS.items():

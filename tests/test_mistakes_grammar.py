@@ -125,7 +125,7 @@ def test_a_grammar_adapter_maps_reasons_and_offsets(fake: CorpusProfile) -> None
 
 
 def test_a_grammar_break_already_found_by_the_statistics_is_not_reported_twice(fake: CorpusProfile) -> None:
-    text = "Ann saw Bob. Bob saw Zed."  # "Zed" is made up by the statistics; the fake grammar knows nothing
+    text = "Ann saw Bob. Bob saw Zog."  # "Zog" is made up by the statistics; the fake grammar knows nothing
     assert [m.kind for m in find_mistakes(text, fake)].count("made-up") == 1
     text = "Ann saw Bob. Bob saw Rexy."  # statistics: "Rexy" made up; grammar: "Rex" overlaps it
     assert [(m.kind, m.text) for m in find_mistakes(text, fake) if m.kind == "made-up"] == [("made-up", "Rexy")]

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from seussbot.mistakes import CorpusProfile, find_mistakes
+from seussbot.mistakes import NEUTRAL, CorpusProfile, find_mistakes
 
 NOVELTY = {"made-up", "unseen-pair"}  # new text really does have new words and pairs
 _WORD = re.compile(r"[^\W\d_]+")
@@ -24,7 +24,8 @@ def _corpus(name: str):
 
 
 def per_100_words(text: str, profile: CorpusProfile, skip: set[str] = NOVELTY) -> float:
-    flags = [m for m in find_mistakes(text, profile) if m.kind not in skip]
+    """Mistakes per 100 words, kinds in `skip` and neutral kinds left out."""
+    flags = [m for m in find_mistakes(text, profile) if m.kind not in skip | NEUTRAL]
     return 100.0 * len(flags) / max(1, len(_WORD.findall(text)))
 
 

@@ -85,6 +85,31 @@ def test_overlapping_marks_show_the_same_whatever_their_order() -> None:
     assert shown[0][5] == "echo" and shown[0][10] == "loop" and shown[0][15] == "run-on"
 
 
+def test_a_mistake_shows_over_a_new_word_it_covers() -> None:
+    from seussbot.mistakes import CorpusProfile, find_mistakes
+    from seussbot.tui.widgets.mistake_marks import as_marks
+
+    profile = CorpusProfile.from_text("Jane saw the cat and the dog.\n" * 40)
+    text = "Jane saw the cat and the dog and the cat and the verdict."
+    marks = as_marks(find_mistakes(text, profile))
+    assert {"run-on", "new-word"} <= {m.kind for m in marks}
+    assert [m.neutral for m in marks if m.kind == "new-word"] == [True] and not any(m.neutral for m in marks if m.kind != "new-word")
+    written = WrittenText(width=80)
+    written.append([Written(text, 0.5)])
+    written.add_marks(marks)
+    assert written.mark_at(text.index("verdict")).kind == "run-on"
+
+
+def test_the_tally_leaves_new_words_out_of_the_mistakes() -> None:
+    from seussbot.tui.widgets.mistake_marks import tally_content
+    from seussbot.writing import Tally
+
+    shown = tally_content(Tally({"echo": 0, "made-up": 2, "new-word": 3}, 4.0, 50)).plain
+    assert shown == "4.0 mistakes per 100 words  ■ made-up word 2   ■ new word 3 (not mistakes)"
+    shown = tally_content(Tally({"made-up": 0, "new-word": 1}, 0.0, 50)).plain
+    assert shown == "0.0 mistakes per 100 words  none found   ■ new word 1 (not a mistake)"
+
+
 def test_probability_bands_cover_zero_to_one() -> None:
     assert band_of(None) == -1
     assert [band_of(p) for p in (0.0, 0.05, 0.1, 0.39, 0.4, 0.79, 0.8, 1.0)] == [0, 0, 1, 1, 2, 2, 3, 3]

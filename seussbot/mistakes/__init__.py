@@ -12,12 +12,14 @@ nearly free of flags and a half-trained network's output is full of them.
     stream.finish()
     stream.mistakes, stream.counts(), stream.per_100_words()
 
-Engine code: no printing, no UI imports, standard library only.
+Engine code: no printing, no UI imports; standard library, and pyspellchecker's
+English word list, read only when a word outside the book first needs it
+(`english.py`).
 """
 
 from seussbot.mistakes.base import Mistake, MistakeKind
 from seussbot.mistakes.for_corpus import profile_for_corpus
-from seussbot.mistakes.kinds import DETECTORS, KINDS
+from seussbot.mistakes.kinds import DETECTORS, KINDS, NEUTRAL
 from seussbot.mistakes.profile import CorpusProfile, profile_for
 from seussbot.mistakes.report import summary_counts, to_json
 from seussbot.mistakes.stream import MistakeStream, find_mistakes, score_text
@@ -25,6 +27,7 @@ from seussbot.mistakes.stream import MistakeStream, find_mistakes, score_text
 __all__ = [
     "DETECTORS",
     "KINDS",
+    "NEUTRAL",
     "CorpusProfile",
     "Mistake",
     "MistakeKind",

@@ -18,12 +18,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class MistakeKind:
-    """How the UI names, colours and explains one kind of mistake."""
+    """How the UI names, colours and explains one kind of mistake.
+
+    A `neutral` kind is worth pointing at but is no mistake (a real word the
+    book never uses): it is shown, in its own muted colour, and never counted
+    in "mistakes per 100 words".
+    """
 
     name: str
     label: str
     colour: str  # "#rrggbb", readable on dark and on light backgrounds
     explanation: str  # one line a child could follow
+    neutral: bool = False
 
 
 @dataclass(frozen=True)

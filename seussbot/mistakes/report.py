@@ -9,7 +9,8 @@ from seussbot.mistakes.kinds import KINDS
 
 
 def to_json(mistakes: Iterable[Mistake]) -> list[dict]:
-    """One dict per mistake: kind, label, colour, start, end, text, detail, explanation."""
+    """One dict per find: kind, label, colour, start, end, text, detail, explanation, and
+    neutral (true for a kind that is shown but is no mistake, such as `new-word`)."""
     rows = []
     for m in mistakes:
         kind = KINDS.get(m.kind)
@@ -23,6 +24,7 @@ def to_json(mistakes: Iterable[Mistake]) -> list[dict]:
                 "text": m.text,
                 "detail": m.detail,
                 "explanation": kind.explanation if kind else "",
+                "neutral": kind.neutral if kind else False,
             }
         )
     return rows

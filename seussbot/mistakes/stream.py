@@ -5,6 +5,8 @@ only once it is complete and about a sentence only once it has ended, so a
 character costs a few microseconds, and closed sentences are never read again.
 `find_mistakes` is the same stream fed the whole text at once, so the two agree
 by construction (and the tests check it for every way of cutting a text).
+Neutral kinds (`new-word`) are found and listed like the rest but are no
+mistakes: `per_100_words` and `score_text`'s "mistakes" leave them out.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import bisect
 
 from seussbot.mistakes.base import Mistake
-from seussbot.mistakes.kinds import DETECTORS, KINDS
+from seussbot.mistakes.kinds import DETECTORS, KINDS, NEUTRAL
 from seussbot.mistakes.profile import CorpusProfile
 from seussbot.mistakes.text import Reader, Sentence, Token
 
@@ -80,14 +82,20 @@ class MistakeStream:
         return self._words
 
     def counts(self) -> dict[str, int]:
-        """Mistakes by kind, every kind this profile can find (zeros included), display order."""
+        """Finds by kind, every kind this profile can find (zeros and neutral kinds included), display order."""
         counts = {name: 0 for name in self._kinds}
         for mistake in self._found.values():
             counts[mistake.kind] = counts.get(mistake.kind, 0) + 1
         return counts
 
+    @property
+    def mistake_count(self) -> int:
+        """How many finds are mistakes (neutral kinds left out)."""
+        return sum(1 for kind, _ in self._found if kind not in NEUTRAL)
+
     def per_100_words(self) -> float:
-        return 100.0 * len(self._found) / self._words if self._words else 0.0
+        """Mistakes per 100 words written; neutral kinds are not mistakes."""
+        return 100.0 * self.mistake_count / self._words if self._words else 0.0
 
     # -- the detectors' side (the `Sink` protocol) --------------------------------------
 
@@ -163,7 +171,7 @@ def score_text(text: str, profile: CorpusProfile) -> dict:
     stream.finish()
     return {
         "words": stream.words,
-        "mistakes": len(stream.mistakes),
+        "mistakes": stream.mistake_count,
         "per_100_words": round(stream.per_100_words(), 2),
         "by_kind": stream.counts(),
     }

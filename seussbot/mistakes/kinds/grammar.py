@@ -3,7 +3,8 @@
 Grammar reasons become the kinds above where they mean the same thing
 (`self-reference` is an echo, `missing-verb` a fragment, ...); the rest get
 kinds of their own. A grammar mistake that overlaps one of the same kind found
-from the statistics is not reported twice.
+from the statistics is not reported twice, and a word the grammar does not know
+is not called made up where the statistics found it to be a real word.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ REASON_KINDS: dict[str, str] = {
     "no-ending": "no-ending",
     "bad-shape": "bad-shape",  # spot: too few words is a fragment, too many a run-on (see _kind_for)
 }
+# What the statistics already said about a span, per kind: a word the grammar does not
+# know but English does was named a new word, and is not made up (issue #9).
+ALREADY_SAID: dict[str, tuple[str, ...]] = {"made-up": ("made-up", "new-word")}
 _SPOT_SHAPE = re.compile(r"[^\s.]+")
 
 Checker = Callable[[str], list]
@@ -103,7 +107,7 @@ class Grammar(Detector):
             if b <= a:
                 continue
             kind = _kind_for(v.reason, window[v.start : v.end])
-            if kind is None or self.sink.overlaps(kind, a, b):
+            if kind is None or any(self.sink.overlaps(k, a, b) for k in ALREADY_SAID.get(kind, (kind,))):
                 continue
             self.sink.report(kind, a, b, v.message)
 

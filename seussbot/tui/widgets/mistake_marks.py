@@ -24,9 +24,12 @@ MARK_TINT = 0.4  # how much of the kind's colour shows behind marked letters
 
 
 def as_marks(mistakes: list["Mistake"]) -> list[Mark]:
-    from seussbot.mistakes import KINDS
+    from seussbot.mistakes import KINDS, NEUTRAL
 
-    return [Mark(m.start, m.end, m.kind, KINDS[m.kind].label if m.kind in KINDS else m.kind, m.detail) for m in mistakes]
+    return [
+        Mark(m.start, m.end, m.kind, KINDS[m.kind].label if m.kind in KINDS else m.kind, m.detail, m.kind in NEUTRAL)
+        for m in mistakes
+    ]
 
 
 def mark_styles(background: Color) -> dict[str, Style]:
@@ -49,8 +52,11 @@ def explain(mark: Mark) -> str:
 
 
 def tally_content(tally: "Tally") -> Content:
-    """'mistakes 4.2 per 100 words  ■ said twice 2  ■ made-up word 3' (only kinds found)."""
-    from seussbot.mistakes import KINDS
+    """'4.2 mistakes per 100 words  ■ said twice 2  ■ made-up word 3   ■ new word 1 (not a mistake)'.
+
+    Only kinds found are listed; neutral kinds come last, muted, and are not in the rate.
+    """
+    from seussbot.mistakes import KINDS, NEUTRAL
 
     if not tally.words and not any(tally.counts.values()):
         return Content.styled("mistakes: none yet", "$foreground-muted")
@@ -58,9 +64,14 @@ def tally_content(tally: "Tally") -> Content:
         (f"{tally.per_100_words:.1f}", "bold"), (" mistakes per 100 words", "$foreground-muted"),
     ]
     found = [(name, n) for name, n in tally.counts.items() if n]
-    if not found:
+    mistakes = [(name, n) for name, n in found if name not in NEUTRAL]
+    if not mistakes:
         parts.append(("  none found", "$foreground-muted"))
-    for name, n in found:
+    for name, n in mistakes:
         kind = KINDS.get(name)
         parts += ["  ", ("■", kind.colour if kind else ""), f" {kind.label if kind else name} {n}"]
+    for name, n in found:
+        if name in NEUTRAL:  # shown apart, and said not to be mistakes
+            verdict = "not a mistake" if n == 1 else "not mistakes"
+            parts += ["   ", ("■", KINDS[name].colour), (f" {KINDS[name].label} {n} ({verdict})", "$foreground-muted")]
     return Content.assemble(*parts)

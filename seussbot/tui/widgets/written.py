@@ -27,13 +27,14 @@ def as_written(step) -> Written:
 
 @dataclass(frozen=True)
 class Mark:
-    """A span to highlight on top of the probability colour (a mistake)."""
+    """A span to highlight on top of the probability colour (a mistake, or a neutral find)."""
 
     start: int
     end: int
     kind: str
     label: str = ""
     detail: str = ""
+    neutral: bool = False  # no mistake (a new word): any mistake over the same letters shows instead
 
 
 @dataclass
@@ -132,7 +133,7 @@ class WrittenText:
                 i = j
 
 
-def _precedence(mark: Mark) -> tuple[int, int, str]:
-    """Where marks overlap, the narrowest shows (then the earliest, then by kind name),
-    so what a letter shows never depends on the order the marks arrived in."""
-    return (mark.end - mark.start, mark.start, mark.kind)
+def _precedence(mark: Mark) -> tuple[bool, int, int, str]:
+    """Where marks overlap, a mistake shows before a neutral find, then the narrowest (then the
+    earliest, then by kind name), so what a letter shows never depends on the order marks arrived in."""
+    return (mark.neutral, mark.end - mark.start, mark.start, mark.kind)
