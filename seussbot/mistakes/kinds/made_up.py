@@ -18,14 +18,12 @@ def in_book(norm: str, profile: "CorpusProfile") -> bool:
     A known word with "'s" and known pieces joined by a hyphen ("dog-house")
     count too: they are new uses, not new words.
     """
-    def uses(word: str) -> bool:
-        return word in profile.words or word in profile.held_out_words
-
-    if uses(norm):
+    words, held_out = profile.words, profile.held_out_words  # asked of every word written: no helper calls
+    if norm in words or norm in held_out:
         return True
-    if norm.endswith("'s") and uses(norm[:-2]):
+    if norm.endswith("'s") and (norm[:-2] in words or norm[:-2] in held_out):
         return True
-    return "-" in norm and all(uses(part) for part in norm.split("-"))
+    return "-" in norm and all(part in words or part in held_out for part in norm.split("-"))
 
 
 def real_word(norm: str, profile: "CorpusProfile") -> bool:
