@@ -1,0 +1,127 @@
+"""Bad input cannot hang seussbot, exhaust its memory or end in a traceback (issue #9).
+
+Devices, pipes and lying files go through a real process under a memory limit
+and a timeout, so a regression fails quickly instead of eating the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from seussbot import paths, store
+from seussbot.cli import main
+from seussbot.corpus import MIN_CHARS, load_corpus, validate_text
+from seussbot.errors import CorpusError, ModelFileError
+from seussbot.session import TrainingSession, load_model
+
+from conftest import little_story
+
+MEMORY_LIMIT = 1536 * 2**20  # address space: torch fits, a runaway read does not
+FIFO_SUPPORTED = hasattr(os, "mkfifo")
+
+
+def run_limited(args: list[str], home: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The real CLI in a process that cannot use more than `MEMORY_LIMIT` nor run past `timeout`."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    env = {**os.environ, "SEUSSBOT_HOME": str(home), "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "seussbot", *args], env=env, capture_output=True, text=True, timeout=timeout, preexec_fn=limit
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess, code: int = 1) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert len(lines) == 1 and lines[0].startswith("seussbot: "), result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    if not FIFO_SUPPORTED:
+        pytest.skip("no FIFOs here")
+    path = tmp_path / "pipe.txt"
+    os.mkfifo(path)
+    return path
+
+
+def rewrite_meta(source: Path, target: Path, change) -> Path:
+    """Copy a model file with its metadata changed by `change(meta)`, the tensors as they were."""
+    meta, tensors = store.read_model_file(source)
+    change(meta)
+    store.save_model(target, tensors, {k: v for k, v in meta.items() if k not in ("format", "format_version")})
+    return target
+
+
+# -- 1. devices, pipes and files that lie about their size ---------------------------------
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_importing_dev_zero_is_refused_without_reading_it(tmp_path: Path) -> None:
+    line = one_line_error(run_limited(["import", "/dev/zero"], tmp_path / "home"))
+    assert "'/dev/zero' is not a regular file" in line
+
+
+@pytest.mark.skipif(not Path("/dev/urandom").exists(), reason="no /dev/urandom here")
+def test_importing_or_training_on_dev_urandom_is_refused(tmp_path: Path) -> None:
+    for command in (["import", "/dev/urandom"], ["train", "/dev/urandom", "--steps", "1"]):
+        assert "not a regular file (it is a device)" in one_line_error(run_limited(command, tmp_path / "home"))
+
+
+def test_importing_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(fifo: Path, tmp_path: Path) -> None:
+    line = one_line_error(run_limited(["import", str(fifo)], tmp_path / "home", timeout=30))
+    assert "not a regular file (it is a pipe)" in line
+
+
+@pytest.mark.skipif(not Path("/proc/self/pagemap").exists(), reason="no /proc here")
+def test_importing_a_file_whose_size_stat_underreports_reads_no_more_than_the_limit(tmp_path: Path) -> None:
+    # /proc/self/pagemap is a regular file that stat says is empty, and reading all of it would take terabytes.
+    assert os.stat("/proc/self/pagemap").st_size == 0
+    line = one_line_error(run_limited(["import", "/proc/self/pagemap", "--max-mb", "1"], tmp_path / "home"))
+    assert "is over the 1 MB limit (raise it with --max-mb)" in line
+
+
+def test_a_folder_or_a_missing_file_is_still_named_as_such(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="is a folder, not a text file"):
+        load_corpus(str(tmp_path) + "/")
+    with pytest.raises(CorpusError, match="There is no file at"):
+        load_corpus(str(tmp_path / "gone.txt"))
+
+
+# -- 7. text that is text, and text in another encoding --------------------------------------
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "\U0001F468\u200d\U0001F469\u200d\U0001F467 family, \U0001F3F3\ufe0f\u200d\U0001F308 flag. ",  # emoji joined by U+200D
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u06a9\u062a\u0627\u0628\u200c\u0647\u0627 \u0631\u0627. ",  # Persian with U+200C
+        "caf\u00e9\u00a0: prix\u202f! ",  # no-break and narrow no-break spaces
+    ],
+)
+def test_text_with_zero_width_joiners_and_unusual_spaces_is_text(sample: str) -> None:
+    text = validate_text((sample * (MIN_CHARS // len(sample) + 1)).encode("utf-8"), "'x.txt'")
+    assert text.startswith(sample)
+
+
+@pytest.mark.parametrize(
+    "encoding, name",
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")],
+)
+def test_utf16_and_utf32_text_is_refused_by_its_name(encoding: str, name: str, tmp_path: Path) -> None:
+    raw = little_story().encode(encoding)
+    if not encoding.endswith(("16", "32")):  # the -be codecs write no byte-order mark: add one
+        raw = "\ufeff".encode(encoding) + raw
+    path = tmp_path / "x.txt"
+    path.write_bytes(raw)
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(str(path))
+    assert str(caught.value) == f"'{path}' is {name} text; save it as UTF-8."
