@@ -49,6 +49,8 @@ def run_training(args: argparse.Namespace) -> int:
             device=args.device, seed=args.seed, split_mode=args.split, **options,
         )
 
+    for warning in session.warnings:
+        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
     model = session.model
     console.print(
         f"Training [bold]{session.name}[/]: {model.config.cell.upper()} {model.config.layers}x{model.config.hidden_size} "

@@ -98,6 +98,93 @@ def test_a_folder_or_a_missing_file_is_still_named_as_such(tmp_path: Path) -> No
         load_corpus(str(tmp_path / "gone.txt"))
 
 
+# -- 2. a small model file claiming a huge network ---------------------------------------
+@pytest.mark.parametrize(
+    "claim, words",
+    [
+        ({"embed_dim": 1_000_000}, "embed_dim must be a whole number from 1 to 4,096"),
+        ({"hidden_size": 10**12}, "hidden_size must be a whole number from 8 to 4,096"),
+        # in range, but 4 GB of weights that are not in the file
+        ({"hidden_size": 4096, "layers": 8, "embed_dim": 4096}, "does not hold the tensors its network needs"),
+    ],
+)
+def test_info_on_a_small_file_claiming_a_huge_network_is_refused_before_allocating_it(
+    trained: TrainingSession, tmp_path: Path, claim: dict, words: str
+) -> None:
+    liar = rewrite_meta(trained.path, tmp_path / "liar.safetensors", lambda meta: meta["config"].update(claim))
+    assert liar.stat().st_size < 1_000_000
+    line = one_line_error(run_limited(["info", str(liar)], tmp_path / "home"))
+    assert words in line
+
+
+def test_a_network_is_never_built_from_a_claim_the_tensors_do_not_back(
+    trained: TrainingSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seussbot import session as session_module
+
+    liar = rewrite_meta(trained.path, tmp_path / "liar.safetensors", lambda meta: meta["config"].update(hidden_size=512))
+    built: list[torch.device] = []
+    real = session_module.CharRNN
+
+    def recording(config):
+        built.append(torch.empty(0).device)  # the device a new tensor would land on: meta when only shapes are asked
+        return real(config)
+
+    monkeypatch.setattr(session_module, "CharRNN", recording)
+    with pytest.raises(ModelFileError, match="has shape"):
+        load_model(str(liar))
+    assert built and all(device.type == "meta" for device in built)
+
+
+def test_a_model_file_with_stray_bytes_after_its_tensors_is_refused(trained: TrainingSession, tmp_path: Path) -> None:
+    padded = tmp_path / "padded.safetensors"
+    padded.write_bytes(trained.path.read_bytes() + b"\0" * 8)
+    with pytest.raises(ModelFileError, match="8 stray bytes"):
+        load_model(str(padded))
+
+
+# -- 4. metadata of the wrong type, a damaged optimiser file -----------------------------------
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda m: m["training"].update(steps="many"), "training.steps should be a whole number from 0, not 'many'"),
+        (lambda m: m["training"].update(best_val_loss="x"), "training.best_val_loss should be a number"),
+        (lambda m: m["training"].update(history=5), "training.history should be a list, not 5"),
+        (lambda m: m["training"].update(history=[{"step": "a"}]), "training.history[0].step should be"),
+        (lambda m: m["training"]["train_config"].update(batch_size="big"), "train_config.batch_size should be"),
+        (lambda m: m["config"].update(hidden_size="128"), "hidden_size must be a whole number from 8 to 4,096, not '128'"),
+        (lambda m: m["config"].update(dropout="0.1"), "dropout must be a number from 0 to 0.9"),
+        (lambda m: m.update(config="lstm"), "config should be a JSON object"),
+        (lambda m: m.update(training=[]), "training should be a JSON object"),
+        (lambda m: m.update(corpus=5), "corpus should be a JSON object"),
+        (lambda m: m["vocab"].update(tokens=5), "invalid network description"),
+    ],
+)
+def test_info_on_metadata_of_the_wrong_type_is_one_sentence(
+    trained: TrainingSession, tmp_path: Path, change, words: str, capsys: pytest.CaptureFixture
+) -> None:
+    odd = rewrite_meta(trained.path, tmp_path / "odd.safetensors", change)
+    assert main(["info", str(odd)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0], err
+
+
+def test_resuming_with_a_damaged_optimiser_file_sets_it_aside_and_trains_on(
+    story_file: Path, capsys: pytest.CaptureFixture
+) -> None:
+    fast = ["--preset", "tiny", "--threads", "1", "--eval-every", "1", "--sample-length", "0"]
+    assert main(["train", str(story_file), "--steps", "3", "--out", "again", *fast]) == 0
+    optim = paths.models_dir() / "again.optim.safetensors"
+    optim.write_bytes(optim.read_bytes() + b"\0" * 8)
+    capsys.readouterr()
+    assert main(["train", str(story_file), "--resume", "--out", "again", "--steps", "2", *fast[2:]]) == 0
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if "again.optim.safetensors" in line]
+    assert len(warnings) == 1 and "set it aside as 'again.optim.safetensors.damaged'" in warnings[0], err
+    assert (paths.models_dir() / "again.optim.safetensors.damaged").exists()
+    assert store.read_optimizer_state(paths.models_dir() / "again.safetensors", 5)[0] is not None  # saved afresh
+
+
 # -- 7. text that is text, and text in another encoding --------------------------------------
 @pytest.mark.parametrize(
     "sample",
