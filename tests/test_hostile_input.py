@@ -83,6 +83,13 @@ def test_importing_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(fif
     assert "not a regular file (it is a pipe)" in line
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_examining_dev_zero_or_a_fifo_for_mistakes_is_refused(fifo: Path, tmp_path: Path) -> None:
+    for source in ("/dev/zero", str(fifo)):
+        line = one_line_error(run_limited(["mistakes", "spot", "--file", source], tmp_path / "home", timeout=30))
+        assert "not a regular file" in line
+
+
 @pytest.mark.skipif(not Path("/proc/self/pagemap").exists(), reason="no /proc here")
 def test_importing_a_file_whose_size_stat_underreports_reads_no_more_than_the_limit(tmp_path: Path) -> None:
     # /proc/self/pagemap is a regular file that stat says is empty, and reading all of it would take terabytes.
@@ -96,6 +103,13 @@ def test_a_folder_or_a_missing_file_is_still_named_as_such(tmp_path: Path) -> No
         load_corpus(str(tmp_path) + "/")
     with pytest.raises(CorpusError, match="There is no file at"):
         load_corpus(str(tmp_path / "gone.txt"))
+
+
+def test_examining_a_short_file_for_mistakes_still_works(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("Doug saw Doug.\n")
+    assert main(["mistakes", "spot", "--file", str(short), "--json"]) == 0
+    assert "echo" in {m["kind"] for m in json.loads(capsys.readouterr().out)}
 
 
 # -- 2. a small model file claiming a huge network ---------------------------------------
@@ -143,6 +157,20 @@ def test_a_model_file_with_stray_bytes_after_its_tensors_is_refused(trained: Tra
         load_model(str(padded))
 
 
+# -- 3. one damaged file in the models folder ------------------------------------------------
+def test_listing_models_shows_a_damaged_file_and_the_others(trained: TrainingSession, capsys: pytest.CaptureFixture) -> None:
+    (paths.models_dir() / "junk.safetensors").write_bytes(b"nonsense")
+    rewrite_meta(trained.path, paths.models_dir() / "many.safetensors", lambda meta: meta["training"].update(steps="many"))
+    summaries = {s.name: s for s in store.list_models()}
+    assert summaries[trained.name].damaged is None and summaries[trained.name].steps == 20
+    assert "not a safetensors model file" in (summaries["junk"].damaged or "")
+    assert "training.steps should be a whole number" in (summaries["many"].damaged or "")
+    assert [s.name for s in store.list_models()][0] == trained.name  # the usable ones first
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert trained.name in out and "damaged:" in out and "junk" in out and "many" in out
+
+
 # -- 4. metadata of the wrong type, a damaged optimiser file -----------------------------------
 @pytest.mark.parametrize(
     "change, words",
@@ -183,6 +211,98 @@ def test_resuming_with_a_damaged_optimiser_file_sets_it_aside_and_trains_on(
     assert len(warnings) == 1 and "set it aside as 'again.optim.safetensors.damaged'" in warnings[0], err
     assert (paths.models_dir() / "again.optim.safetensors.damaged").exists()
     assert store.read_optimizer_state(paths.models_dir() / "again.safetensors", 5)[0] is not None  # saved afresh
+
+
+# -- 5. options out of range -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["train", "spot", "--dropout", "5"], "--dropout: must be a number from 0 to 0.9"),
+        (["train", "spot", "--hidden", "100000"], "--hidden: must be a whole number from 8 to 4,096"),
+        (["train", "spot", "--hidden", "lots"], "--hidden: must be a whole number from 8 to 4,096"),
+        (["train", "spot", "--layers", "100"], "--layers: must be a whole number from 1 to 8"),
+        (["train", "spot", "--seed", "1e23"], "--seed: must be a whole number from 0 to 4,294,967,295"),
+        (["train", "spot", "--seed", "100000000000000000000000"], "--seed: must be a whole number"),
+        (["train", "spot", "--batch-size", "1000000000"], "--batch-size: must be a whole number from 1 to 1,024"),
+        (["train", "spot", "--seq-len", "1000000000"], "--seq-len: must be a whole number from 8 to 4,096"),
+        (["train", "spot", "--threads", "10000"], "--threads: must be a whole number from 1 to 256"),
+        (["train", "spot", "--lr", "1e9"], "--lr: must be a number from 1e-06 to 1"),
+        (["train", "spot", "--lr", "nan"], "--lr: must be a number from 1e-06 to 1"),
+        (["train", "spot", "--max-mb", "1e9"], "--max-mb: must be a number above 0 and at most 256"),
+        (["train", "spot", "--sample-length", "-1"], "--sample-length: must be a whole number from 0 to 100,000"),
+        (["sample", "m", "--temperature", "99"], "--temperature: must be a number from 0 to 10"),
+        (["sample", "m", "--top-p", "2"], "--top-p: must be a number above 0 and at most 1"),
+        (["sample", "m", "--top-p", "0"], "--top-p: must be a number above 0 and at most 1"),
+        (["sample", "m", "--length", "-1"], "--length: must be a whole number from 0 to 100,000"),
+        (["sample", "m", "--length", "100001"], "--length: must be a whole number from 0 to 100,000"),
+        (["sample", "m", "--prompt", "a", "--prompt-file", "p.txt"], "not allowed with argument --prompt"),
+    ],
+)
+def test_an_option_out_of_range_is_a_usage_error_that_says_the_range(
+    args: list[str], words: str, capsys: pytest.CaptureFixture
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert words in err[-1], err
+
+
+@pytest.mark.parametrize("device, absent", [("cuda", not torch.cuda.is_available()), ("mps", not torch.backends.mps.is_available())])
+def test_asking_for_a_device_that_is_not_here_is_a_usage_error(device: str, absent: bool, capsys: pytest.CaptureFixture) -> None:
+    if not absent:
+        pytest.skip(f"{device} is here")
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", "spot", "--device", device])
+    assert exit_.value.code == 2
+    assert f"--device: no {'CUDA' if device == 'cuda' else 'Apple MPS'} device here; use --device cpu" in capsys.readouterr().err
+
+
+def test_help_stays_instant_without_importing_torch() -> None:
+    code = "import sys\nfrom seussbot.cli import main\ntry:\n main(['train', '--help'])\nexcept SystemExit:\n pass\nprint('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().endswith("False") and "--hidden" in result.stdout and "8 to 4,096" in result.stdout
+
+
+# -- 6. sampling ------------------------------------------------------------------------------
+def test_sampling_with_characters_the_model_never_saw_prints_nothing_on_stdout(
+    trained: TrainingSession, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["sample", trained.name, "--prompt", "Zebra \u2603", "--length", "10"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "never saw" in captured.err and len(captured.err.strip().splitlines()) == 1
+
+
+def test_sampling_from_a_prompt_file_continues_it(trained: TrainingSession, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text("Ann saw\r\n")
+    assert main(["sample", trained.name, "--prompt-file", str(prompt), "--length", "5", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Ann saw\n") and len(out) == len("Ann saw\n") + 5
+    help_text = subprocess.run([sys.executable, "-m", "seussbot", "sample", "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert "100,000" in help_text and "--prompt-file" in help_text
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_sampling_from_dev_zero_as_a_prompt_file_is_refused(trained: TrainingSession, capsys: pytest.CaptureFixture) -> None:
+    assert main(["sample", trained.name, "--prompt-file", "/dev/zero"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "not a regular file" in captured.err
+
+
+def test_a_long_prompt_file_is_read_in_chunks_and_a_huge_one_refused(
+    trained: TrainingSession, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    long = tmp_path / "long.txt"
+    long.write_text(little_story(400) * 3)  # tens of thousands of characters: more than one chunk
+    assert main(["sample", trained.name, "--prompt-file", str(long), "--length", "3", "--seed", "1"]) == 0
+    assert len(capsys.readouterr().out) == len(long.read_text()) + 3
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Ann saw a hat.\n" * 80_000)  # 1.2 MB
+    assert main(["sample", trained.name, "--prompt-file", str(huge)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "over the 1 MB limit." in captured.err
 
 
 # -- 7. text that is text, and text in another encoding --------------------------------------
