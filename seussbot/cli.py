@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from seussbot import __version__, defaults
+from seussbot import __version__, defaults, limits
+from seussbot.corpus import DEFAULT_MAX_BYTES, read_text_file
 from seussbot.errors import SeussbotError
 from seussbot.presets import CELLS, PRESETS
 from seussbot.vocab import LEVELS
@@ -66,35 +67,43 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", metavar="NAME", help="model name to save as (default: CORPUS-CELL, or CORPUS-CELL-N if taken)")
     train.add_argument("--resume", action="store_true", help="continue training the model named by --out (or CORPUS-CELL)")
     train.add_argument("--overwrite", action="store_true", help="replace a saved model named by --out instead of refusing")
-    train.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    train.add_argument("--threads", type=_positive_int, help="CPU threads for torch (default: all cores)")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--lr", type=_positive_float, help="peak learning rate")
-    train.add_argument("--batch-size", type=_positive_int)
-    train.add_argument("--seq-len", type=_positive_int, help="tokens per truncated-BPTT window")
-    train.add_argument("--hidden", type=_positive_int, help="units per layer")
-    train.add_argument("--layers", type=_positive_int)
-    train.add_argument("--dropout", type=float)
-    train.add_argument("--eval-every", type=_positive_float, metavar="SECONDS", help="seconds between validations (default: 5, or 15 for large corpora)")
+    train.add_argument("--device", choices=DEVICES, type=_device, default="auto", help="where to train (default: auto, the fastest here)")
+    train.add_argument("--threads", type=_within(limits.THREADS), help=f"CPU threads for torch, {limits.THREADS.span} (default: all cores)")
+    train.add_argument("--seed", type=_within(limits.SEED), default=0, help=f"random seed, {limits.SEED.span} (default 0)")
+    train.add_argument("--lr", type=_within(limits.LR), help=f"peak learning rate, {limits.LR.span}")
+    train.add_argument("--batch-size", type=_within(limits.BATCH_SIZE), help=f"streams read side by side, {limits.BATCH_SIZE.span}")
+    train.add_argument("--seq-len", type=_within(limits.SEQ_LEN), help=f"tokens per truncated-BPTT window, {limits.SEQ_LEN.span}")
+    train.add_argument("--hidden", type=_within(limits.HIDDEN), help=f"units per layer, {limits.HIDDEN.span}")
+    train.add_argument("--layers", type=_within(limits.LAYERS), help=f"recurrent layers, {limits.LAYERS.span}")
+    train.add_argument("--dropout", type=_within(limits.DROPOUT), help=f"dropout between layers, {limits.DROPOUT.span}")
+    train.add_argument(
+        "--eval-every", type=_positive_float, metavar="SECONDS",
+        help=f"seconds between validations (default {defaults.EVAL_EVERY_S_SMALL:g}, or {defaults.EVAL_EVERY_S_LARGE:g} for large corpora)",
+    )
     train.add_argument(
         "--early-stop", type=_whole_number, metavar="K",
         help=f"stop after K validations in a row without improvement (default {defaults.EARLY_STOP_EVALUATIONS}; 0: never)",
     )
     train.add_argument("--save-every", type=_positive_float, default=60.0, metavar="SECONDS")
-    train.add_argument("--max-mb", type=_positive_float, help="largest corpus to accept, in MB (default 32)")
+    train.add_argument("--max-mb", type=_within(limits.MAX_MB), help=f"largest corpus to accept, in MB, {limits.MAX_MB.span} (default {DEFAULT_MAX_BYTES // 2**20})")
     train.add_argument("--split", choices=("interleaved", "tail"), default="interleaved", help="validation split (tail: last 10%%, as nanoGPT)")
-    train.add_argument("--sample-length", type=int, default=200, help="characters of the closing sample (0: none)")
+    train.add_argument("--sample-length", type=_within(limits.LENGTH), default=200, help=f"tokens of the closing sample, {limits.LENGTH.span} (0: none)")
     train.set_defaults(handler=_cmd_train)
 
     sample = commands.add_parser("sample", help="write text with a saved model")
     sample.add_argument("model", metavar="MODEL", help="a saved model's name, or a path to a model file")
-    sample.add_argument("--prompt", default="")
-    sample.add_argument("--length", type=int, default=300)
-    sample.add_argument("--temperature", type=float, default=0.8)
-    sample.add_argument("--top-k", type=_positive_int)
-    sample.add_argument("--top-p", type=float)
-    sample.add_argument("--seed", type=int)
-    sample.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="cpu")
+    prompt = sample.add_mutually_exclusive_group()
+    prompt.add_argument("--prompt", default="", help="text to continue (default: start afresh)")
+    prompt.add_argument(
+        "--prompt-file", metavar="PATH",
+        help=f"a UTF-8 file holding the text to continue, at most {limits.MAX_PROMPT_BYTES // 2**20} MB",
+    )
+    sample.add_argument("--length", type=_within(limits.LENGTH), default=300, help=f"tokens to write, {limits.LENGTH.span} (default 300)")
+    sample.add_argument("--temperature", type=_within(limits.TEMPERATURE), default=0.8, help=f"{limits.TEMPERATURE.span}; 0 always picks the likeliest (default 0.8)")
+    sample.add_argument("--top-k", type=_within(limits.TOP_K), help=f"draw only from the k likeliest tokens, {limits.TOP_K.span}")
+    sample.add_argument("--top-p", type=_within(limits.TOP_P), help=f"draw only from the likeliest tokens that together reach p, {limits.TOP_P.span}")
+    sample.add_argument("--seed", type=_within(limits.SEED), help=f"random seed, {limits.SEED.span}: the same seed writes the same text")
+    sample.add_argument("--device", choices=DEVICES, type=_device, default="cpu")
     sample.add_argument("--mistakes", action="store_true", help="name the mistakes in the text (on stderr), judged by the model's corpus")
     sample.add_argument("--json", action="store_true", help="one JSON object on stdout: text, steps with candidates, mistakes, tally")
     sample.set_defaults(handler=_cmd_sample)
@@ -105,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="check a text file and add it to your corpora")
     imp.add_argument("path", metavar="PATH")
     imp.add_argument("--name")
-    imp.add_argument("--max-mb", type=_positive_float)
+    imp.add_argument("--max-mb", type=_within(limits.MAX_MB), help=f"largest file to accept, in MB, {limits.MAX_MB.span} (default {DEFAULT_MAX_BYTES // 2**20})")
     imp.set_defaults(handler=_cmd_import)
 
     models = commands.add_parser("models", help="list saved models")
@@ -120,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     mistakes.add_argument("corpus", metavar="CORPUS", help="the corpus whose statistics set the rules")
     source = mistakes.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="the text to examine")
-    source.add_argument("--file", metavar="PATH", help="a UTF-8 file holding the text to examine")
+    source.add_argument("--file", metavar="PATH", help=f"a UTF-8 file holding the text to examine, at most {DEFAULT_MAX_BYTES // 2**20} MB")
     mistakes.add_argument("--level", choices=LEVELS, help="judge as a char- or word-level model wrote it (default: the corpus's level)")
     mistakes.add_argument("--json", action="store_true", help="a JSON list of mistakes on stdout")
     mistakes.set_defaults(handler=_cmd_mistakes)
@@ -147,14 +156,15 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from seussbot.session import load_model, mistake_profile_of
     from seussbot.writing import WriteSettings, write_and_judge
 
+    prompt = args.prompt if args.prompt_file is None else _read_user_text(args.prompt_file, limits.MAX_PROMPT_BYTES)
     loaded = load_model(args.model, device=args.device)
-    loaded.vocab.encode(args.prompt)  # a prompt the model cannot read is refused before anything is written
+    loaded.vocab.encode(prompt)  # a prompt the model cannot read is refused before anything is written
     profile = mistake_profile_of(loaded) if args.mistakes or args.json else None
     settings = WriteSettings(args.temperature, args.length, args.seed, args.top_k, args.top_p)
     out, steps, found, tally = sys.stdout, [], {}, None
     if not args.json:
-        out.write(args.prompt)
-    for batch in write_and_judge(loaded.model, loaded.vocab, args.prompt, settings, profile, batch_s=0.05):
+        out.write(prompt)
+    for batch in write_and_judge(loaded.model, loaded.vocab, prompt, settings, profile, batch_s=0.05):
         steps += batch.steps
         found.update({(m.kind, m.start): m for m in batch.mistakes})
         tally = batch.tally
@@ -164,13 +174,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
                 out.flush()
     mistakes = sorted(found.values(), key=lambda m: (m.start, m.end))
     if args.json:
-        print(json.dumps(_sample_json(args.prompt, steps, mistakes, tally)))
+        print(json.dumps(_sample_json(prompt, steps, mistakes, tally)))
         return 0
     if out.isatty() or args.mistakes:
         out.write("\n")
     out.flush()
     if args.mistakes:
-        _print_mistakes(args.prompt + "".join(s.text for s in steps), mistakes, tally)
+        _print_mistakes(prompt + "".join(s.text for s in steps), mistakes, tally)
     return 0
 
 
@@ -249,6 +259,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_models(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from seussbot import store
 
@@ -264,6 +275,9 @@ def _cmd_models(args: argparse.Namespace) -> int:
     table.add_column("steps", justify="right", no_wrap=True)
     table.add_column("saved weights: val loss", justify="right", no_wrap=True)
     for s in summaries:
+        if s.damaged:
+            table.add_row(s.name, Text(f"damaged: {s.damaged}", style="red"), "-", "-", "-", "-")
+            continue
         best = "-" if s.best_val_loss is None else f"{bits(s.best_val_loss):.3f} bits"
         if s.best_val_loss is not None and s.best_step is not None:
             best += f", step {s.best_step:,}"
@@ -294,7 +308,7 @@ def _cmd_mistakes(args: argparse.Namespace) -> int:
     from seussbot.corpus import load_corpus
     from seussbot.mistakes import KINDS, NEUTRAL, find_mistakes, profile_for_corpus, summary_counts, to_json
 
-    text = args.text if args.text is not None else _read_examined_file(Path(args.file).expanduser())
+    text = args.text if args.text is not None else _read_user_text(args.file)
     profile = profile_for_corpus(load_corpus(args.corpus), args.level)
     found = find_mistakes(text, profile)
     if args.json:
@@ -327,18 +341,41 @@ def _cmd_mistakes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_examined_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SeussbotError(f"There is no file at '{path}'.") from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise SeussbotError(f"'{path}' is not a UTF-8 text file.") from None
-    except OSError as error:
-        raise SeussbotError(f"Cannot read '{path}': {error.strerror or error}.") from None
+def _read_user_text(name: str, max_bytes: int | None = None) -> str:
+    """A text to examine or continue: the corpus rules, but short texts welcome and no pipes or devices."""
+    return read_text_file(Path(name).expanduser(), max_bytes or DEFAULT_MAX_BYTES, min_chars=0, hint="")
 
 
 # -- argument types ---------------------------------------------------------------------
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _within(allowed: limits.Range) -> Callable[[str], float]:
+    """An argparse type: a number in `allowed`, or a usage error that says the range."""
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if allowed.whole else float(text)
+        except ValueError:
+            value = None
+        if value not in allowed:
+            raise argparse.ArgumentTypeError(f"must be {allowed.describe()}")
+        return value  # type: ignore[return-value]
+
+    return parse
+
+
+def _device(name: str) -> str:
+    """An argparse type: a device that exists here (torch is imported only to check cuda or mps)."""
+    if name in ("cuda", "mps"):
+        from seussbot.model import device_problem
+
+        problem = device_problem(name)
+        if problem:
+            raise argparse.ArgumentTypeError(f"{problem}; use --device cpu")
+    return name
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:

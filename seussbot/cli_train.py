@@ -45,7 +45,7 @@ def run_training(args: argparse.Namespace) -> int:
     )
     with open_session(request) as session:
         for warning in session.warnings:
-            console.print(f"[yellow]{warning}[/]", highlight=False)
+            console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
         _print_start(session, console)
         runner = Runner(session, save_every_s=args.save_every)
         outcome = _train_with_display(runner, console)

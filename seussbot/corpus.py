@@ -4,8 +4,12 @@ A corpus is named three ways: a bundled name (`spot`), the name of a corpus the
 user imported, or a path to a text file. Whatever the way, the text passes the
 same checks, and anything unusable is refused with one sentence:
 
+- it must be a regular file (not a pipe or a device: see `seussbot.files`);
 - it must be UTF-8 (a byte-order mark is dropped; CRLF and CR become LF);
-- it must not be binary (NUL bytes, or more than 5% non-printable characters);
+  UTF-16 and UTF-32 are recognised by their byte-order marks and refused by name;
+- it must not be binary (NUL bytes, or more than 5% non-printable characters;
+  format characters such as the zero-width joiners of emoji and Persian, and
+  every kind of space, count as text);
 - it needs at least `MIN_CHARS` characters, so that a validation split and a
   few training sequences exist;
 - it may be at most `DEFAULT_MAX_BYTES` bytes unless the caller raises the limit:
@@ -18,12 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from seussbot import paths
+from seussbot import files, limits, paths
 from seussbot.errors import CorpusError
 from seussbot.presets import PRESETS
 from seussbot.vocab import LEVELS, Level, split_words
@@ -31,6 +36,11 @@ from seussbot.vocab import LEVELS, Level, split_words
 MIN_CHARS = 1_000
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 MAX_NON_PRINTABLE_SHARE = 0.05
+MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_MB_HINT = "raise it with --max-mb"
+# Not printable, yet text: format characters (Cf: zero-width joiners, soft hyphens) and spaces of every kind.
+_TEXT_CATEGORIES = {"Cf", "Zs", "Zl", "Zp"}
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 
 SplitMode = Literal["interleaved", "tail"]
 
@@ -63,7 +73,7 @@ class Manifest:
             preset=preset if preset in PRESETS else None,
             licence=data.get("licence"),
             grammar=data.get("grammar"),
-            context=context if isinstance(context, int) and 1 <= context <= 4096 else None,
+            context=context if isinstance(context, int) and 1 <= context <= limits.SEQ_LEN.high else None,
         )
 
     def to_json(self) -> dict:
@@ -154,13 +164,16 @@ def _blocks_at_line_breaks(text: str, count: int) -> list[str]:
     return [text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def validate_text(raw: bytes, origin: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Decode and check raw bytes; return clean text or raise `CorpusError`."""
+def validate_text(raw: bytes, origin: str, max_bytes: int = DEFAULT_MAX_BYTES, *, min_chars: int = MIN_CHARS) -> str:
+    """Decode and check raw bytes; return clean text or raise `CorpusError`.
+
+    With `min_chars=0` (a text to examine, a prompt) short and blank texts pass.
+    """
     if len(raw) > max_bytes:
-        raise CorpusError(
-            f"{origin} is {len(raw) / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
-            "(raise it with --max-mb)."
-        )
+        raise CorpusError(files.too_big(origin, max_bytes, len(raw), MAX_MB_HINT))
+    for bom, encoding in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raise CorpusError(f"{origin} is {encoding} text; save it as UTF-8.")
     if b"\x00" in raw:
         raise CorpusError(f"{origin} looks like a binary file, not text.")
     try:
@@ -170,44 +183,35 @@ def validate_text(raw: bytes, origin: str, max_bytes: int = DEFAULT_MAX_BYTES) -
             f"{origin} is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})."
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if min_chars and not text.strip():
         raise CorpusError(f"{origin} is empty.")
-    non_printable = sum(1 for ch in text if not ch.isprintable() and ch not in "\n\t")
+    non_printable = sum(
+        1 for ch in text if not ch.isprintable() and ch not in "\n\t" and unicodedata.category(ch) not in _TEXT_CATEGORIES
+    )
     if non_printable > MAX_NON_PRINTABLE_SHARE * len(text):
         raise CorpusError(f"{origin} looks like a binary file, not text.")
-    if len(text) < MIN_CHARS:
+    if len(text) < min_chars:
         raise CorpusError(
-            f"{origin} has only {len(text):,} characters; seussbot needs at least {MIN_CHARS:,} to learn from."
+            f"{origin} has only {len(text):,} characters; seussbot needs at least {min_chars:,} to learn from."
         )
     return text
 
 
-def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read and validate a text file, refusing huge ones before reading them."""
-    origin = f"'{path}'"
-    if not path.exists():
-        raise CorpusError(f"There is no file at {origin}.")
-    if path.is_dir():
-        raise CorpusError(f"{origin} is a folder, not a text file.")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise CorpusError(
-                f"{origin} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
-                "(raise it with --max-mb)."
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CorpusError(f"Cannot read {origin}: {error.strerror or error}.") from None
-    return validate_text(raw, origin, max_bytes)
+def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, min_chars: int = MIN_CHARS, hint: str = MAX_MB_HINT) -> str:
+    """Read and validate a text file without reading past `max_bytes`; pipes and devices are refused.
+
+    `hint` says how to raise the limit in the refusal ("" where it cannot be raised).
+    """
+    raw = files.read_bounded(path, max_bytes, CorpusError, "text file", hint)
+    return validate_text(raw, f"'{path}'", max_bytes, min_chars=min_chars)
 
 
 def _read_manifest(json_path: Path, name: str) -> Manifest:
     try:
-        data = json.loads(json_path.read_text(encoding="utf-8"))
+        data = json.loads(files.read_bounded(json_path, MAX_MANIFEST_BYTES, CorpusError).decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError
-    except (OSError, ValueError):
+    except (CorpusError, ValueError):
         return Manifest(name=name, title=name, description="")
     return Manifest.from_json(data, name)
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from seussbot import limits
 from seussbot.presets import CELLS, Cell  # one list of cells, kept torch-free for clients
 
 # The hidden state: (h, c) for an LSTM, h for GRU and RNN; h is (layers, batch, hidden).
@@ -35,28 +36,32 @@ class ModelConfig:
 
     @classmethod
     def from_json(cls, data: dict) -> "ModelConfig":
-        cfg = cls(
-            cell=data["cell"],
-            vocab_size=int(data["vocab_size"]),
-            hidden_size=int(data["hidden_size"]),
-            layers=int(data["layers"]),
-            embed_dim=int(data["embed_dim"]),
-            dropout=float(data["dropout"]),
-        )
+        """A saved network description, checked as it stands: a "128" is not a number."""
+        if not isinstance(data, dict):
+            raise ValueError("it is not a JSON object")
+        missing = [name for name in ("cell", *_RANGES) if name not in data]
+        if missing:
+            raise ValueError(f"it lacks {', '.join(missing)}")
+        cfg = cls(**{name: data[name] for name in ("cell", *_RANGES)})
         cfg.validate()
         return cfg
 
     def validate(self) -> None:
         if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {', '.join(CELLS)}")
-        for name in ("vocab_size", "hidden_size", "layers", "embed_dim"):
+            raise ValueError(f"cell must be one of {', '.join(CELLS)}, not {self.cell!r:.40}")
+        for name, allowed in _RANGES.items():
             value = getattr(self, name)
-            if not 1 <= value <= 1_000_000:
-                raise ValueError(f"{name} out of range: {value}")
-        if self.layers > 16 or self.hidden_size > 8192:
-            raise ValueError("network too large")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError("dropout must be in [0, 1)")
+            if value not in allowed:
+                raise ValueError(f"{name} must be {allowed.describe()}, not {value!r:.40}")
+
+
+_RANGES = {
+    "vocab_size": limits.VOCAB_SIZE,
+    "hidden_size": limits.HIDDEN,
+    "layers": limits.LAYERS,
+    "embed_dim": limits.EMBED_DIM,
+    "dropout": limits.DROPOUT,
+}
 
 
 @dataclass(frozen=True)
@@ -159,17 +164,27 @@ class CharRNN(nn.Module):
 def resolve_device(name: str = "auto") -> torch.device:
     """`auto` means CUDA, then Apple's MPS, then the CPU."""
     if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    if name == "cuda" and not torch.cuda.is_available():
+        return torch.device("cuda" if torch.cuda.is_available() else "mps" if _mps_available() else "cpu")
+    problem = device_problem(name)
+    if problem:
         from seussbot.errors import SeussbotError
 
-        raise SeussbotError("CUDA was asked for, but no CUDA GPU is available here.")
+        raise SeussbotError(f"Device '{name}': {problem}; use 'cpu'.")
     return torch.device(name)
+
+
+def device_problem(name: str) -> str | None:
+    """Why the device `name` cannot be used here ('no CUDA device here'), or None."""
+    if name == "cuda" and not torch.cuda.is_available():
+        return "no CUDA device here"
+    if name == "mps" and not _mps_available():
+        return "no Apple MPS device here"
+    return None
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return mps is not None and mps.is_available()
 
 
 def detach(state: State) -> State:

@@ -13,9 +13,13 @@ from typing import Iterator
 
 import torch
 
+from seussbot import limits
 from seussbot.errors import PromptError
 from seussbot.model import CharRNN, LayerGates, State
 from seussbot.vocab import JoinState, Vocab
+
+
+PROMPT_CHUNK = 1024  # tokens of the prompt read through the network at once
 
 
 @dataclass(frozen=True)
@@ -29,14 +33,14 @@ class SampleConfig:
     with_gates: bool = False
 
     def validate(self) -> None:
-        if self.length < 0:
-            raise PromptError("Length must be zero or more.")
-        if not 0.0 <= self.temperature <= 10.0:
-            raise PromptError("Temperature must be between 0 and 10.")
-        if self.top_k is not None and self.top_k < 1:
-            raise PromptError("Top-k must be at least 1.")
-        if self.top_p is not None and not 0.0 < self.top_p <= 1.0:
-            raise PromptError("Top-p must be above 0 and at most 1.")
+        for name, value, allowed in (
+            ("Length", self.length, limits.LENGTH),
+            ("Temperature", self.temperature, limits.TEMPERATURE),
+            ("Top-k", self.top_k, limits.TOP_K),
+            ("Top-p", self.top_p, limits.TOP_P),
+        ):
+            if value is not None and value not in allowed:
+                raise PromptError(f"{name} must be {allowed.describe()}.")
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,20 @@ class Step:
 
 
 def generate(model: CharRNN, vocab: Vocab, prompt: str = "", config: SampleConfig = SampleConfig()) -> Iterator[Step]:
-    """Yield `config.length` steps continuing `prompt`. Same seed, same text."""
+    """`config.length` steps continuing `prompt`. Same seed, same text.
+
+    The settings and the prompt are checked here, when called, not at the first
+    step: a caller can refuse a prompt before it writes anything.
+    """
     config.validate()
+    return _steps(model, vocab, vocab.encode(prompt), config)
+
+
+def _steps(model: CharRNN, vocab: Vocab, ids: list[int], config: SampleConfig) -> Iterator[Step]:
     device = next(model.parameters()).device
     generator = torch.Generator(device=device)
     generator.manual_seed(config.seed if config.seed is not None else torch.seed() % (2**63))
     model.eval()
-    ids = vocab.encode(prompt)
     join = JoinState()
     for token_id in ids:
         join.join(vocab.level, vocab.tokens[token_id])
@@ -97,13 +108,16 @@ def _read_prompt(model: CharRNN, vocab: Vocab, ids: list[int], device: torch.dev
     """Logits for the first new token and the state after the prompt.
 
     An empty prompt starts as if after a line break (or, in a vocabulary
-    without one, its first token), the way texts start in the corpus.
+    without one, its first token), the way texts start in the corpus. A long
+    prompt is read a chunk at a time, so its memory does not grow with its length.
     """
     if not ids:
         start = vocab.id_of("\n")
         ids = [start if start is not None else 0]
-    logits, state = model(torch.tensor([ids], device=device))
-    return logits[0, -1], state
+    state = None
+    for begin in range(0, len(ids), PROMPT_CHUNK):
+        logits, state = model(torch.tensor([ids[begin : begin + PROMPT_CHUNK]], device=device), state)
+    return logits[0, -1], state  # type: ignore[return-value]
 
 
 def _choose(logits: torch.Tensor, config: SampleConfig, generator: torch.Generator) -> int:

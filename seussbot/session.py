@@ -44,9 +44,14 @@ class LoadedModel:
 
 
 def load_model(name_or_path: str | Path, device: str = "cpu") -> LoadedModel:
-    """Read and check a model file; refuse anything inconsistent with one sentence."""
+    """Read and check a model file; refuse anything inconsistent with one sentence.
+
+    The network the metadata claims is checked against the header's tensor table
+    before any tensor is read or any weight allocated, so a small file cannot make
+    seussbot build a huge network.
+    """
     path = store.resolve_model(name_or_path)
-    meta, tensors = store.read_model_file(path)
+    meta, shapes = store.read_model_header(path)
     try:
         config = ModelConfig.from_json(meta["config"])
         vocab = Vocab.from_json(meta["vocab"])
@@ -54,19 +59,25 @@ def load_model(name_or_path: str | Path, device: str = "cpu") -> LoadedModel:
         raise ModelFileError(f"'{path.name}' has an invalid network description ({error}).") from None
     if len(vocab) != config.vocab_size:
         raise ModelFileError(f"'{path.name}' has {len(vocab)} tokens but a network for {config.vocab_size}.")
-    model = CharRNN(config)
-    expected = model.state_dict()
-    if set(tensors) != set(expected):
-        raise ModelFileError(f"'{path.name}' does not hold the tensors its network needs.")
+    with torch.device("meta"):  # shapes only: nothing is allocated
+        expected = {key: tuple(value.shape) for key, value in CharRNN(config).state_dict().items()}
+    _refuse_other_tensors(path, shapes, expected)
+    _, tensors = store.read_model_file(path)
+    _refuse_other_tensors(path, {key: tuple(value.shape) for key, value in tensors.items()}, expected)
     for key, value in tensors.items():
-        if value.shape != expected[key].shape:
-            raise ModelFileError(
-                f"'{path.name}': tensor {key} has shape {tuple(value.shape)}, expected {tuple(expected[key].shape)}."
-            )
         if not value.is_floating_point() or not torch.isfinite(value).all():
             raise ModelFileError(f"'{path.name}': tensor {key} holds non-numbers.")
+    model = CharRNN(config)
     model.load_state_dict({k: v.float() for k, v in tensors.items()})
     return LoadedModel(model.to(resolve_device(device)).eval(), vocab, meta, path)
+
+
+def _refuse_other_tensors(path: Path, found: dict[str, tuple[int, ...]], expected: dict[str, tuple[int, ...]]) -> None:
+    if set(found) != set(expected):
+        raise ModelFileError(f"'{path.name}' does not hold the tensors its network needs.")
+    for key, shape in found.items():
+        if shape != expected[key]:
+            raise ModelFileError(f"'{path.name}': tensor {key} has shape {shape}, expected {expected[key]}.")
 
 
 def unique_model_name(base: str) -> str:
@@ -134,7 +145,7 @@ class TrainingSession:
         warnings: list[str] | None = None,
     ) -> None:
         self.corpus, self.vocab, self.name, self.preset, self.split_mode = corpus, vocab, name, preset, split_mode
-        self.warnings: list[str] = list(warnings or [])
+        self.warnings: list[str] = list(warnings or [])  # one sentence each, for the person
         self._lock = lock or store.ModelLock(name).acquire()
         try:
             train_text, val_text = corpus.split(mode=split_mode)
@@ -257,6 +268,8 @@ class TrainingSession:
             loaded.model.load_state_dict({k: v.float() for k, v in resume.last_weights.items()})
         elif resume.optimizer is None and state.best_step not in (None, state.step):
             warnings.append(f"The last weights were not saved; training goes on from the best ones, from step {state.best_step:,}.")
+        if resume.warning:
+            warnings.append(resume.warning)
         return cls(
             corpus, loaded.vocab, loaded.model, base,
             name=loaded.name, preset=str(training.get("preset", "custom")), device=resolve_device(device),

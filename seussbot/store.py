@@ -28,8 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from seussbot import paths
-from seussbot.errors import CorpusError, ModelFileError, ModelLockedError, StorageError
+from seussbot import files, paths
+from seussbot.errors import CorpusError, ModelFileError, ModelLockedError, SeussbotError, StorageError
 
 FORMAT = "seussbot-model"
 FORMAT_VERSION = 1
@@ -172,27 +172,39 @@ def save_model(
 
 
 def optim_path(model_file: Path) -> Path:
-    name = model_file.name[: -len(SUFFIX)] if model_file.name.endswith(SUFFIX) else model_file.name
-    return model_file.with_name(name + OPTIM_SUFFIX)
+    return model_file.with_name(_model_name(model_file) + OPTIM_SUFFIX)
 
 
 def read_model_file(path: Path) -> tuple[dict, dict[str, Any]]:
-    """(metadata, tensors) from a model file, checked; anything odd is a `ModelFileError`."""
-    meta = read_model_meta(path)
+    """(metadata, tensors) from a model file, checked; anything odd is a `ModelFileError`.
+
+    Reads exactly the bytes the header accounts for: a file that says more or less is damaged.
+    """
+    header = _read_header(path)
+    meta = _model_meta(path, header.metadata)
     from safetensors import SafetensorError
     from safetensors.torch import load
 
     try:
-        tensors = load(path.read_bytes())
-    except (SafetensorError, OSError, ValueError, RuntimeError) as error:
+        tensors = load(_read_whole(path, header.size))
+    except (SafetensorError, ValueError, RuntimeError) as error:
         raise ModelFileError(f"'{path.name}' is damaged ({_short(error)}).") from None
     return meta, tensors
 
 
+def read_model_header(path: Path) -> tuple[dict, dict[str, tuple[int, ...]]]:
+    """(metadata, shape of each tensor) from the header alone: what a file claims, before any tensor is read."""
+    header = _read_header(path)
+    return _model_meta(path, header.metadata), header.shapes
+
+
 def read_model_meta(path: Path) -> dict:
     """Only the JSON metadata: cheap enough for listing many models."""
-    header = _read_header(path)
-    raw = (header.get("__metadata__") or {}).get("seussbot")
+    return _model_meta(path, _read_header(path).metadata)
+
+
+def _model_meta(path: Path, strings: dict) -> dict:
+    raw = strings.get("seussbot")
     if not isinstance(raw, str):
         raise ModelFileError(f"'{path.name}' is not a seussbot model.")
     try:
@@ -205,13 +217,98 @@ def read_model_meta(path: Path) -> dict:
         raise ModelFileError(
             f"'{path.name}' uses model format {meta.get('format_version')!r}; this seussbot reads {FORMAT_VERSION}."
         )
+    problem = meta_problem(meta)
+    if problem:
+        raise ModelFileError(f"'{path.name}' has damaged metadata: {problem}.")
     return meta
 
 
-def _read_header(path: Path) -> dict:
+# What each part of the metadata must be, so that every reader can trust it: "count" is
+# required, "?count" may be absent, "?count|null" may also be null. Parts not named here are
+# not checked; the network and the vocabulary are checked where they are built
+# (`ModelConfig.from_json`, against the ranges in `seussbot.limits`, and `Vocab.from_json`).
+_SECTIONS = {"config": "object", "vocab": "object", "corpus": "?object", "training": "?object"}
+_CORPUS = {"name": "?text|null", "sha256": "?text|null", "source": "?text|null", "path": "?text|null", "chars": "?count|null"}
+_TRAINING = {
+    "steps": "?count", "tokens_seen": "?count", "wall_time_s": "?seconds", "train_loss": "?number|null",
+    "val_loss": "?number|null", "best_val_loss": "?number|null", "preset": "?text|null", "split_mode": "?text",
+    "train_config": "?object", "history": "?list",
+}
+_HISTORY_POINT = {"step": "count", "tokens_seen": "count", "elapsed_s": "seconds", "train_loss": "number", "val_loss": "number"}
+_TRAIN_CONFIG = {
+    "batch_size": "?count", "seq_len": "?count", "lr": "?number", "min_lr_fraction": "?number",
+    "warmup_steps": "?count", "weight_decay": "?number", "clip": "?number", "eval_every_s": "?seconds",
+    "threads": "?count|null",
+}
+_KINDS = {
+    "object": "a JSON object", "list": "a list", "text": "text", "count": "a whole number from 0",
+    "number": "a number", "seconds": "a number of seconds from 0",
+}
+
+
+def meta_problem(meta: dict) -> str | None:
+    """What is wrong with the types in a model's metadata, in a few words, or None."""
+    problem = _fields_problem(meta, _SECTIONS, "")
+    if problem:
+        return problem
+    training = meta.get("training") or {}
+    problem = (
+        _fields_problem(meta.get("corpus") or {}, _CORPUS, "corpus.")
+        or _fields_problem(training, _TRAINING, "training.")
+        or _fields_problem(training.get("train_config") or {}, _TRAIN_CONFIG, "training.train_config.")
+    )
+    if problem:
+        return problem
+    for i, point in enumerate(training.get("history") or []):
+        where = f"training.history[{i}]"
+        if not isinstance(point, dict):
+            return f"{where} should be {_KINDS['object']}, not {_shown(point)}"
+        problem = _fields_problem(point, _HISTORY_POINT, f"{where}.")
+        if problem:
+            return problem
+    return None
+
+
+def _fields_problem(part: dict, specs: dict[str, str], where: str) -> str | None:
+    """The first field of `part` that is missing or not what `specs` says it must be."""
+    for name, spec in specs.items():
+        kind, _, null = spec.lstrip("?").partition("|")
+        if name not in part:
+            if not spec.startswith("?"):
+                return f"{where}{name} is missing"
+        elif not ((part[name] is None and null) or _is_kind(part[name], kind)):
+            return f"{where}{name} should be {_KINDS[kind]}, not {_shown(part[name])}"
+    return None
+
+
+def _is_kind(value: object, kind: str) -> bool:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return {
+        "object": isinstance(value, dict),
+        "list": isinstance(value, list),
+        "text": isinstance(value, str),
+        "count": number and isinstance(value, int) and value >= 0,  # type: ignore[operator]
+        "number": number,
+        "seconds": number and math.isfinite(value) and value >= 0,  # type: ignore[arg-type, operator]
+    }[kind]
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:39] + "\u2026"
+
+
+@dataclass(frozen=True)
+class _Header:
+    metadata: dict[str, str]  # safetensors' string-to-string metadata
+    shapes: dict[str, tuple[int, ...]]  # every tensor's shape, as the header claims it
+    size: int  # the bytes the whole file must have
+
+
+def _read_header(path: Path) -> _Header:
     """Parse the safetensors header by hand: 8 bytes of length, then JSON. No code runs."""
     try:
-        with open(path, "rb") as handle:
+        with files.open_regular(path, ModelFileError, "model file") as handle:
             prefix = handle.read(8)
             size = os.fstat(handle.fileno()).st_size
             if len(prefix) < 8:
@@ -220,25 +317,42 @@ def _read_header(path: Path) -> dict:
             if length <= 0 or length > min(MAX_HEADER_BYTES, size - 8):
                 raise ModelFileError(f"'{path.name}' is not a safetensors model file (or it is truncated).")
             header = json.loads(handle.read(length).decode("utf-8"))
-    except FileNotFoundError:
-        raise ModelFileError(f"There is no model file at '{path}'.") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"'{path}' is a folder, not a model file.") from None
     except OSError as error:
         raise ModelFileError(f"Cannot read '{path.name}': {error.strerror or error}.") from None
     except (UnicodeDecodeError, ValueError):
         raise ModelFileError(f"'{path.name}' is not a safetensors model file.") from None
-    if not isinstance(header, dict):
+    if not isinstance(header, dict) or not isinstance(header.get("__metadata__") or {}, dict):
         raise ModelFileError(f"'{path.name}' is not a safetensors model file.")
     try:
-        data_end = max(
-            (int(v["data_offsets"][1]) for k, v in header.items() if k != "__metadata__"), default=0
-        )
+        tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+        data_end = max((int(v["data_offsets"][1]) for v in tensors.values()), default=0)
+        shapes = {k: tuple(_dimension(n) for n in v["shape"]) for k, v in tensors.items()}
     except (TypeError, KeyError, IndexError, ValueError):
         raise ModelFileError(f"'{path.name}' has a malformed tensor table.") from None
-    if 8 + length + data_end > size:
+    expected = 8 + length + data_end
+    if expected > size:
         raise ModelFileError(f"'{path.name}' is truncated: it ends before its tensors do.")
-    return header
+    if expected < size:
+        raise ModelFileError(f"'{path.name}' is damaged: {size - expected:,} stray bytes follow its tensors.")
+    return _Header(header.get("__metadata__") or {}, shapes, expected)
+
+
+def _dimension(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("a dimension must be a whole number from 0")
+    return value
+
+
+def _read_whole(path: Path, size: int) -> bytes:
+    """The file's bytes, reading no more than the `size` its header accounts for."""
+    try:
+        with files.open_regular(path, ModelFileError, "model file") as handle:
+            data = handle.read(size + 1)
+    except OSError as error:
+        raise ModelFileError(f"Cannot read '{path.name}': {error.strerror or error}.") from None
+    if len(data) != size:
+        raise ModelFileError(f"'{path.name}' changed while it was being read; try again.")
+    return data
 
 
 @dataclass(frozen=True)
@@ -247,31 +361,47 @@ class ResumeState:
 
     last_weights: dict[str, Any] | None = None
     optimizer: dict | None = None
+    warning: str | None = None  # one sentence for the person when a damaged file was set aside
 
 
 def read_resume_state(path: Path, expected_step: int | None) -> ResumeState:
-    """The resume state saved beside a model; empty if absent or out of step."""
+    """The resume state saved beside a model; empty if absent or out of step.
+
+    A damaged file is set aside as `<name>.optim.safetensors.damaged`, and the
+    warning says so: training can go on from the weights alone, with a fresh optimiser.
+    """
     opt_file = optim_path(path)
     if not opt_file.exists():
         return ResumeState()
+    from safetensors import SafetensorError
+    from safetensors.torch import load
+
     try:
         header = _read_header(opt_file)
-        meta = json.loads((header.get("__metadata__") or {})["seussbot-optim"])
+        meta = json.loads(header.metadata["seussbot-optim"])
         if expected_step is not None and meta.get("step") != expected_step:
             return ResumeState()
-        from safetensors.torch import load
-
-        tensors = load(opt_file.read_bytes())
+        tensors = load(_read_whole(opt_file, header.size))
         last = {k[len(LAST_WEIGHTS_PREFIX) :]: v for k, v in tensors.items() if k.startswith(LAST_WEIGHTS_PREFIX)}
         optimizer = {k: v for k, v in tensors.items() if not k.startswith(LAST_WEIGHTS_PREFIX)}
         return ResumeState(last or None, _unflatten_optimizer(optimizer, meta))
-    except (ModelFileError, KeyError, ValueError, TypeError, RuntimeError):
-        return ResumeState()
+    except ModelFileError as error:
+        reason = str(error).rstrip(".")
+    except (SafetensorError, KeyError, ValueError, TypeError, AttributeError, RuntimeError) as error:
+        reason = f"'{opt_file.name}' is damaged ({_short(error)})"
+    aside = opt_file.with_name(opt_file.name + ".damaged")
+    try:
+        os.replace(opt_file, aside)
+        done = f"set it aside as '{aside.name}'"
+    except OSError:
+        done = "ignored it"
+    return ResumeState(warning=f"{reason}; seussbot {done} and goes on from the weights with a fresh optimiser.")
 
 
-def read_optimizer_state(path: Path, expected_step: int | None) -> dict | None:
-    """The optimiser state saved beside a model, or None if absent or out of step."""
-    return read_resume_state(path, expected_step).optimizer
+def read_optimizer_state(path: Path, expected_step: int | None) -> tuple[dict | None, str | None]:
+    """(optimiser state or None, warning or None): the optimiser part of `read_resume_state`."""
+    resume = read_resume_state(path, expected_step)
+    return resume.optimizer, resume.warning
 
 
 def _flatten_optimizer(state_dict: dict) -> tuple[dict, dict]:
@@ -309,19 +439,20 @@ class ModelSummary:
     best_val_loss: float | None
     saved: str
     best_step: int | None = None  # the step the saved weights come from
+    damaged: str | None = None  # why the file cannot be used; the other fields are then "?" and 0
 
 
 def summarize(path: Path, meta: dict) -> ModelSummary:
-    training = meta.get("training", {})
-    config = meta.get("config", {})
+    """What the library shows about a model, from its checked metadata."""
+    training = meta.get("training") or {}
     best = training.get("best_val_loss")
     return ModelSummary(
-        name=path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.name,
+        name=_model_name(path),
         path=path,
-        corpus=str(meta.get("corpus", {}).get("name", "?")),
-        cell=str(config.get("cell", "?")),
-        level=str(meta.get("vocab", {}).get("level", "?")),
-        steps=int(training.get("steps", 0)),
+        corpus=str((meta.get("corpus") or {}).get("name") or "?"),
+        cell=str(meta["config"].get("cell", "?")),
+        level=str(meta["vocab"].get("level", "?")),
+        steps=training.get("steps") or 0,
         best_val_loss=best if isinstance(best, (int, float)) and math.isfinite(best) else None,
         saved=str(meta.get("saved", "")),
         best_step=training.get("best_step") if isinstance(training.get("best_step"), int) else None,
@@ -329,7 +460,7 @@ def summarize(path: Path, meta: dict) -> ModelSummary:
 
 
 def list_models() -> list[ModelSummary]:
-    """Saved models, newest first; unreadable files are skipped."""
+    """Saved models, newest first; a file that cannot be read is listed last, as damaged, with the reason."""
     folder = paths.models_dir()
     found = []
     for path in folder.glob(f"*{SUFFIX}") if folder.is_dir() else []:
@@ -337,9 +468,13 @@ def list_models() -> list[ModelSummary]:
             continue
         try:
             found.append(summarize(path, read_model_meta(path)))
-        except ModelFileError:
-            continue
-    return sorted(found, key=lambda s: s.saved, reverse=True)
+        except SeussbotError as error:
+            found.append(ModelSummary(_model_name(path), path, "?", "?", "?", 0, None, "", damaged=str(error)))
+    return sorted(found, key=lambda s: (s.damaged is None, s.saved), reverse=True)
+
+
+def _model_name(path: Path) -> str:
+    return path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.name
 
 
 # -- imported corpora -----------------------------------------------------------------

@@ -38,3 +38,15 @@ def story_file(tmp_path: Path) -> Path:
     path = tmp_path / "story.txt"
     path.write_text(little_story(), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def trained(story_file: Path):
+    """A tiny network trained 20 steps on `story_file` and saved."""
+    from seussbot.session import TrainingSession
+
+    session = TrainingSession.create(str(story_file), preset="tiny", max_steps=20, threads=1, eval_every_s=999)
+    for _ in session.events():
+        pass
+    session.save()
+    return session

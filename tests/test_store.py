@@ -12,15 +12,6 @@ from seussbot.errors import ModelFileError, StorageError
 from seussbot.session import TrainingSession, load_model
 
 
-@pytest.fixture
-def trained(story_file: Path) -> TrainingSession:
-    session = TrainingSession.create(str(story_file), preset="tiny", max_steps=20, threads=1, eval_every_s=999)
-    for _ in session.events():
-        pass
-    session.save()
-    return session
-
-
 def test_round_trip_keeps_weights_vocab_and_history(trained: TrainingSession) -> None:
     loaded = load_model(trained.name)
     for key, value in trained.model.state_dict().items():
@@ -32,11 +23,11 @@ def test_round_trip_keeps_weights_vocab_and_history(trained: TrainingSession) ->
 
 
 def test_optimizer_state_round_trips(trained: TrainingSession) -> None:
-    state = store.read_optimizer_state(trained.path, expected_step=20)
-    assert state is not None
+    state, warning = store.read_optimizer_state(trained.path, expected_step=20)
+    assert state is not None and warning is None
     original = trained.trainer.optimizer.state_dict()
     torch.testing.assert_close(state["state"][0]["exp_avg"], original["state"][0]["exp_avg"])
-    assert store.read_optimizer_state(trained.path, expected_step=21) is None  # out of step: ignored
+    assert store.read_optimizer_state(trained.path, expected_step=21) == (None, None)  # out of step: ignored
 
 
 def test_pickle_renamed_to_safetensors_is_refused_without_unpickling(tmp_path: Path) -> None:
@@ -124,7 +115,7 @@ def test_model_names_cannot_escape_the_models_folder(name: str) -> None:
     assert not path.name.startswith(".")
 
 
-def test_listing_skips_unreadable_files(trained: TrainingSession) -> None:
+def test_listing_shows_unreadable_files_as_damaged_after_the_others(trained: TrainingSession) -> None:
     (paths.models_dir() / "junk.safetensors").write_bytes(b"nonsense")
-    names = [s.name for s in store.list_models()]
-    assert names == [trained.name]
+    summaries = store.list_models()
+    assert [(s.name, bool(s.damaged)) for s in summaries] == [(trained.name, False), ("junk", True)]

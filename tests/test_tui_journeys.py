@@ -164,6 +164,21 @@ async def test_a_corpus_that_went_bad_shows_an_error_in_the_studio(story: str) -
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_a_damaged_model_file_is_listed_and_explained_but_not_opened(story: str) -> None:
+    store.paths.models_dir().mkdir(parents=True)
+    (store.paths.models_dir() / "junk.safetensors").write_bytes(b"nonsense")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        items = app.screen.items
+        items.highlighted = items.get_option_index("model:junk")
+        await pilot.pause()
+        assert "not a safetensors model file" in str(app.screen.query_one("#details-facts").content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen) and app.is_running
+        assert any("not a safetensors model file" in n.message for n in app._notifications)
+
+
 async def test_saved_model_without_its_corpus_still_writes(story: str) -> None:
     from seussbot.session import TrainingSession
 

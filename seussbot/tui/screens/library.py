@@ -98,6 +98,8 @@ class LibraryScreen(Screen):
         return Content.assemble("  ", entry.manifest.title, (f"  {size} chars{mine}", "dim"))
 
     def _model_prompt(self, summary: ModelSummary) -> Content:
+        if summary.damaged:
+            return Content.assemble("  ", summary.name, ("\n    damaged: cannot be opened", "$text-error"))
         best = "" if summary.best_val_loss is None else f" · {fmt.bits(summary.best_val_loss):.2f} bits"
         meta = f"\n    {summary.cell.upper()} · {fmt.count(summary.steps)} steps{best}"
         return Content.assemble("  ", summary.name, (meta, "dim"))
@@ -146,6 +148,8 @@ class LibraryScreen(Screen):
         kind, _, name = self._highlighted_id().partition(":")
         if kind == "corpus":
             self.app.open_studio(corpus=name, choice=self.choices.get(name, TrainChoice()))
+        elif kind == "model" and name in self.models and self.models[name].damaged:
+            self.notify(self.models[name].damaged or "", severity="error")
         elif kind == "model":
             self.app.open_studio(model=name)
 

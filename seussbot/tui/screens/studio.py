@@ -182,6 +182,8 @@ class StudioScreen(Screen):
             self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
             self.last_val = point.val_loss
         self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
+        for warning in session.warnings:
+            self.notify(warning, severity="warning", timeout=10)
         self._set_state("ready")
         self._show_numbers()
         self._take_sample()

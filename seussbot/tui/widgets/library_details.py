@@ -53,12 +53,23 @@ class LibraryDetails(VerticalScroll):
     def show_model(self, summary: ModelSummary) -> None:
         self.border_title = "Saved model"
         self._set("#details-title", summary.name)
+        if summary.damaged:
+            self._show_damaged(summary)
+            return
         self._set("#details-description", f"A {summary.cell.upper()} that learned '{summary.corpus}' at {summary.level} level.")
         best = "–" if summary.best_val_loss is None else f"{fmt.bits(summary.best_val_loss):.3f} bits per token"
         self._set("#details-facts", f"{fmt.count(summary.steps)} steps · best validation loss {best}\nsaved {summary.saved.replace('T', ' ')[:16]}")
         self.query_one("#details-facts").set_class(False, "-problem")
         self.query_one("#details-settings").display = False
         self._set("#details-action", "Enter: open it to write with, or to keep training")
+        self._set("#details-preview", "")
+
+    def _show_damaged(self, summary: ModelSummary) -> None:
+        self._set("#details-description", "This file cannot be opened.")
+        self._set("#details-facts", f"{summary.damaged}\n{summary.path}")
+        self.query_one("#details-facts").set_class(True, "-problem")
+        self.query_one("#details-settings").display = False
+        self._set("#details-action", "Train its corpus again, or remove the file")
         self._set("#details-preview", "")
 
     def _set(self, selector: str, text: str) -> None:
