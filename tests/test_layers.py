@@ -8,7 +8,7 @@ import sys
 
 import seussbot
 
-CLIENTS = ("seussbot.tui", "seussbot.cli", "seussbot.cli_train", "seussbot.__main__")
+CLIENTS = ("seussbot.tui", "seussbot.cli", "seussbot.__main__")
 
 
 def engine_modules() -> list[str]:

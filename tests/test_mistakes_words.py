@@ -123,13 +123,13 @@ def test_mistakes_command_shows_new_words_apart_from_mistakes(tmp_path: Path, ca
 
 
 def test_sample_mistakes_says_a_new_word_is_no_mistake(capsys) -> None:
-    from seussbot.cli import _print_mistakes
+    from seussbot.cli.commands import print_mistakes
     from seussbot.mistakes import Mistake
     from seussbot.writing import Tally
 
     text = "Jane saw the verdict blorf."
     found = [Mistake("new-word", 13, 20, "verdict", "new"), Mistake("made-up", 21, 26, "blorf", "invented")]
-    _print_mistakes(text, found, Tally({"made-up": 1, "new-word": 1}, 20.0, 5))
+    print_mistakes(text, found, Tally({"made-up": 1, "new-word": 1}, 20.0, 5))
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith("1 mistake, 20.0 per 100 words") and lines[1].endswith("(not a mistake)")
 
