@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = "seussbot.mistakes"
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,7 +93,6 @@ def test_the_reader_and_detectors_are_seen_by_the_graph() -> None:
     assert "seussbot.mistakes.kinds.echo" in graph["seussbot.mistakes.kinds"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10: the profile and the kinds import each other")
 def test_no_module_of_the_mistakes_package_imports_itself_back() -> None:
     cycle = a_cycle(import_graph())
     assert not cycle, "import circle: " + " -> ".join(name.removeprefix(PACKAGE + ".") for name in cycle)
