@@ -60,18 +60,14 @@ class Scopes:
     scope: dict[str, str | None]
 
 
-class ScopeCounter:
-    """Counts, while the profile reads the book, the marks it opens and leaves open per stretch."""
+class StretchEnds:
+    """Calls `_flush(scope)` as each sentence, line and paragraph ends: the book and the model alike.
 
-    def __init__(self) -> None:
-        self.marks = {scope: OpenMarks() for scope in SCOPES}
-        self.opened: dict[str, Counter[str]] = {scope: Counter() for scope in SCOPES}
-        self.left_open: dict[str, Counter[str]] = {scope: Counter() for scope in SCOPES}
+    A sentence that ends only because the text ran out is not over, so it is not flushed.
+    """
 
-    def on_mark(self, char: str, pos: int) -> None:
-        for scope in SCOPES:
-            if self.marks[scope].mark(char, pos):
-                self.opened[scope][pair_of(char)] += 1
+    def _flush(self, scope: str) -> None:
+        raise NotImplementedError
 
     def on_sentence_end(self, sentence: Sentence) -> None:
         if not sentence.at_eof:
@@ -83,6 +79,20 @@ class ScopeCounter:
     def on_paragraph_end(self, pos: int) -> None:
         for scope in SCOPES:
             self._flush(scope)
+
+
+class ScopeCounter(StretchEnds):
+    """Counts, while the profile reads the book, the marks it opens and leaves open per stretch."""
+
+    def __init__(self) -> None:
+        self.marks = {scope: OpenMarks() for scope in SCOPES}
+        self.opened: dict[str, Counter[str]] = {scope: Counter() for scope in SCOPES}
+        self.left_open: dict[str, Counter[str]] = {scope: Counter() for scope in SCOPES}
+
+    def on_mark(self, char: str, pos: int) -> None:
+        for scope in SCOPES:
+            if self.marks[scope].mark(char, pos):
+                self.opened[scope][pair_of(char)] += 1
 
     def _flush(self, scope: str) -> None:
         for char, _ in self.marks[scope].flush():
@@ -101,7 +111,7 @@ class ScopeCounter:
         return None  # the book leaves it open too often to call an open one a mistake
 
 
-class Unclosed(Detector):
+class Unclosed(StretchEnds, Detector):
     """Flags an opening quote or bracket still open when its stretch ends.
 
     Which stretch depends on the book: `Scopes` records, for each kind of
@@ -133,14 +143,3 @@ class Unclosed(Detector):
         for char, pos in self._open[scope].flush():
             closer = "" if char == SYMMETRIC else f" with {_CLOSER_OF[char]}"
             self.sink.report("unclosed", pos, pos + 1, f"this {char} is never closed{closer} in its {scope}")
-
-    def on_sentence_end(self, sentence: Sentence) -> None:
-        if not sentence.at_eof:
-            self._flush("sentence")
-
-    def on_line_end(self, pos: int) -> None:
-        self._flush("line")
-
-    def on_paragraph_end(self, pos: int) -> None:
-        for scope in SCOPES:
-            self._flush(scope)
