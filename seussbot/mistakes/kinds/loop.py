@@ -81,7 +81,7 @@ class PeriodicRuns:
 class Doubles:
     """What the book says back to back, counted by `PeriodicRuns` as the model's text is."""
 
-    repeats: dict[str, int]  # phrase (`phrase_key`) -> most times the book says it in a row
+    repeats: dict[str, int]  # phrase (`phrase_key`) -> most times the book says it in a row (2 or more)
     phrases: dict[int, int]  # phrase length -> distinct phrases of that length said twice in a row
     events: dict[int, int]  # phrase length -> times the book starts saying one twice in a row
 
