@@ -17,6 +17,11 @@ from seussbot.mistakes import (
     summary_counts,
     to_json,
 )
+from seussbot.mistakes.kinds.copied import Copied
+from seussbot.mistakes.kinds.echo import Echo
+from seussbot.mistakes.kinds.fragment import Fragment
+from seussbot.mistakes.kinds.run_on import RunOn
+from seussbot.mistakes.kinds.unclosed import Unclosed
 
 NAMES = ["Jane", "Doug", "Spot", "Tess", "Bill"]
 NOUNS = ["cat", "dog", "hat", "mat", "ball", "tree", "cake", "boat"]
@@ -65,9 +70,10 @@ def span(text: str, piece: str, nth: int = 0) -> tuple[int, int, str]:
 
 
 def test_the_book_has_the_habits_the_planted_tests_rely_on(book: CorpusProfile) -> None:
-    assert (book.shortest_sentence, book.longest_sentence) == (5, 8)
-    assert book.bracket_scope['"'] == "sentence" and book.bracket_scope["("] == "sentence"
-    assert book.sentences_repeating.get("the", 0) > 0 and "jane" not in book.sentences_repeating
+    assert (Fragment.stats_of(book).shortest, RunOn.stats_of(book).longest) == (5, 8)
+    scope, repeating = Unclosed.stats_of(book).scope, Echo.stats_of(book).sentences_repeating
+    assert scope['"'] == "sentence" and scope["("] == "sentence"
+    assert repeating.get("the", 0) > 0 and "jane" not in repeating
 
 
 def test_the_books_own_sentences_are_clean(book: CorpusProfile) -> None:
@@ -140,7 +146,7 @@ def test_copied_needs_a_long_stretch_and_the_prompt_does_not_count(book: CorpusP
     text = "\n\n".join(paragraphs[10:16])
     (copy,) = [m for m in find_mistakes(text, book) if m.kind == "copied"]
     assert copy.start == 0 and copy.end > len(text) - 10
-    assert int(copy.detail.split()[0]) > book.copy_longest
+    assert int(copy.detail.split()[0]) > Copied.stats_of(book).longest
     # The same text, most of it typed by the user: the model added too little to be copying.
     prompt = len(text) - 30
     assert found(text, book, "copied", protected_prefix=prompt) == []

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seussbot.mistakes import CorpusProfile, Mistake, MistakeStream, find_mistakes
+from seussbot.mistakes.kinds.copied import Copied
 
 BOOK = (
     'Jane saw Spot. "Look at the cat," said Doug. The cat sat on the mat (by Jane).\n'
@@ -121,5 +122,5 @@ def test_streaming_a_copy_of_the_book_in_pieces(profile: CorpusProfile, start: i
     text = BOOK[start : start + length]
     whole = find_mistakes(text, profile)
     assert streamed(profile, text, cuts)[0] == whole
-    if len(text.split()) > 2 * profile.copy_longest:
+    if len(text.split()) > 2 * Copied.stats_of(profile).longest:
         assert any(m.kind == "copied" for m in whole)

@@ -4,12 +4,18 @@ A detector is told about the text as it is read (word by word, sentence by
 sentence, mark by mark) and reports mistakes through `Sink.report`. It never sees
 characters one at a time and never re-reads closed text, which is what keeps a
 stream of characters cheap to watch.
+
+A rule is read off the book, and a kind that needs more of the book than the
+basics every profile keeps (the words and how often each is used) counts it
+itself: its `collector` hears the book read once, like a detector hears the
+model's text, and returns the kind's `Stats`, which the profile keeps and caches
+without knowing what they mean.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from seussbot.mistakes.profile import CorpusProfile
@@ -67,23 +73,50 @@ class Sink(Protocol):
         ...
 
 
+class Collector(Protocol):
+    """Counts one kind's statistics of the book while the profile reads it.
+
+    A reader listener (any of the `Detector` event methods, see `text.Reader`)
+    with `finish`, called once the book is read: it returns the kind's `Stats`.
+    """
+
+    def finish(self) -> Any: ...
+
+
 class Detector:
     """Base class: one kind of mistake, found from events in reading order.
 
     Subclasses set `kinds` (the kinds they report, usually one) and override
     the events they need. `enabled` lets a profile switch a detector off (a
     fragment cannot be shorter than one word; only some corpora have a grammar).
+    A kind whose rule needs its own statistics of the book sets `Stats` (a
+    frozen dataclass of ints, strings, dicts and frozensets, which the profile
+    stores as JSON) and `collector` (a `Collector` class that fills one in), and
+    reads them as `self.stats`; the profile keeps them under `stats_key()`.
     """
 
     kinds: ClassVar[tuple[MistakeKind, ...]]
+    Stats: ClassVar[type | None] = None
+    collector: ClassVar[Callable[[], Collector] | None] = None
 
     def __init__(self, profile: "CorpusProfile", sink: Sink) -> None:
         self.profile = profile
         self.sink = sink
+        self.stats: Any = profile.stats.get(self.stats_key())
 
     @classmethod
     def enabled(cls, profile: "CorpusProfile") -> bool:
         return True
+
+    @classmethod
+    def stats_key(cls) -> str:
+        """Where a profile keeps this kind's statistics: the name of its (first) kind."""
+        return cls.kinds[0].name
+
+    @classmethod
+    def stats_of(cls, profile: "CorpusProfile") -> Any:
+        """This kind's statistics of the book `profile` was read from (`Stats`)."""
+        return profile.stats[cls.stats_key()]
 
     def on_word(self, word: "Token", sentence: "Sentence") -> None:
         """A word is complete; it is already the last of `sentence.words`."""

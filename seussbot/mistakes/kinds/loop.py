@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from seussbot.mistakes.base import Detector, MistakeKind
@@ -76,6 +77,37 @@ class PeriodicRuns:
         return runs
 
 
+@dataclass(frozen=True)
+class Doubles:
+    """What the book says back to back, counted by `PeriodicRuns` as the model's text is."""
+
+    repeats: dict[str, int]  # phrase (`phrase_key`) -> most times the book says it in a row (2 or more)
+    phrases: dict[int, int]  # phrase length -> distinct phrases of that length said twice in a row
+    events: dict[int, int]  # phrase length -> times the book starts saying one twice in a row
+
+
+class DoubleCounter:
+    """Counts, while the profile reads the book, the phrases it says twice or more in a row."""
+
+    def __init__(self) -> None:
+        self.runs = PeriodicRuns()
+        self.most: dict[str, int] = {}
+        self.distinct: dict[int, set[str]] = {}
+        self.events: Counter[int] = Counter()
+
+    def on_token(self, token: Token) -> None:
+        for run in self.runs.push(token.norm):
+            key = phrase_key(list(run.phrase))
+            if run.repeats > self.most.get(key, 1):
+                self.most[key] = run.repeats
+            if run.length == 2 * run.period:
+                self.events[run.period] += 1
+                self.distinct.setdefault(run.period, set()).add(key)
+
+    def finish(self) -> Doubles:
+        return Doubles(self.most, {n: len(keys) for n, keys in self.distinct.items()}, dict(self.events))
+
+
 class Loop(Detector):
     """Flags a phrase said back to back more times than the book would say it.
 
@@ -90,6 +122,8 @@ class Loop(Detector):
     """
 
     kinds = (MistakeKind("loop", "loop", "#0c8599", "It got stuck saying the same thing over and over."),)
+    Stats = Doubles
+    collector = DoubleCounter
     HABIT_PHRASES = 3  # distinct phrases of one length the book doubles, to call it a habit
 
     def __init__(self, profile, sink) -> None:
@@ -97,15 +131,15 @@ class Loop(Detector):
         self._runs = PeriodicRuns()
         self._tokens: list[Token] = []  # the last LONGEST_PHRASE tokens
         self._active: dict[int, int] = {}  # period -> start offset of its reported loop
-        events = profile.loop_events.get(1, 0)
+        events = self.stats.events.get(1, 0)
         self._common = profile.total_tokens / events if events else float("inf")
 
     def allowed(self, run: Run) -> int:
         """How many times in a row the book would say this phrase."""
-        most = self.profile.loop_repeats.get(phrase_key(list(run.phrase)))
+        most = self.stats.repeats.get(phrase_key(list(run.phrase)))
         if most is not None:
             return most
-        if self.profile.loop_phrases.get(run.period, 0) < self.HABIT_PHRASES:
+        if self.stats.phrases.get(run.period, 0) < self.HABIT_PHRASES:
             return 1
         if run.period == 1 and self.profile.words.get(run.phrase[0], 0) >= self._common:
             return 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
 from seussbot.mistakes.base import Detector, MistakeKind
 from seussbot.mistakes.text import CLOSERS, OPENERS, SYMMETRIC, Sentence
 
 SCOPES = ("sentence", "line", "paragraph")
+BRACKET_TOLERANCE = 0.01  # share of a mark's openings the book may leave open in the chosen stretch
 PAIRS = OPENERS + SYMMETRIC  # a pair is named by its opening character
 _PARTNER = {close: open_ for open_, close in zip(OPENERS, CLOSERS)}
 _CLOSER_OF = {open_: close for open_, close in zip(OPENERS, CLOSERS)} | {SYMMETRIC: SYMMETRIC}
@@ -49,36 +53,21 @@ class OpenMarks:
         return [(char, pos) for pos, char in left]
 
 
-class Unclosed(Detector):
-    """Flags an opening quote or bracket still open when its stretch ends.
+@dataclass(frozen=True)
+class Scopes:
+    """Per pair of marks, the smallest stretch the book closes it within (None: it leaves it open too often)."""
 
-    Which stretch depends on the book: the profile records, for each kind of
-    mark, the smallest of sentence, line and paragraph within which the book
-    closes it (a quoted speech may run over several sentences). A stretch must
-    really be over: at the end of a text, an open sentence, line or paragraph
-    may still have been going to close it, so it is not flagged.
+    scope: dict[str, str | None]
+
+
+class StretchEnds:
+    """Calls `_flush(scope)` as each sentence, line and paragraph ends: the book and the model alike.
+
+    A sentence that ends only because the text ran out is not over, so it is not flushed.
     """
 
-    kinds = (
-        MistakeKind(
-            "unclosed", "left open", "#c2255c", "A quote mark or bracket was opened but never closed."
-        ),
-    )
-
-    def __init__(self, profile, sink) -> None:
-        super().__init__(profile, sink)
-        self._scope = {pair: profile.bracket_scope.get(pair, "line") for pair in PAIRS}
-        self._open = {scope: OpenMarks() for scope in SCOPES}
-
-    def on_mark(self, char: str, pos: int) -> None:
-        scope = self._scope[pair_of(char)]
-        if scope is not None:
-            self._open[scope].mark(char, pos)
-
     def _flush(self, scope: str) -> None:
-        for char, pos in self._open[scope].flush():
-            closer = "" if char == SYMMETRIC else f" with {_CLOSER_OF[char]}"
-            self.sink.report("unclosed", pos, pos + 1, f"this {char} is never closed{closer} in its {scope}")
+        raise NotImplementedError
 
     def on_sentence_end(self, sentence: Sentence) -> None:
         if not sentence.at_eof:
@@ -90,3 +79,67 @@ class Unclosed(Detector):
     def on_paragraph_end(self, pos: int) -> None:
         for scope in SCOPES:
             self._flush(scope)
+
+
+class ScopeCounter(StretchEnds):
+    """Counts, while the profile reads the book, the marks it opens and leaves open per stretch."""
+
+    def __init__(self) -> None:
+        self.marks = {scope: OpenMarks() for scope in SCOPES}
+        self.opened: dict[str, Counter[str]] = {scope: Counter() for scope in SCOPES}
+        self.left_open: dict[str, Counter[str]] = {scope: Counter() for scope in SCOPES}
+
+    def on_mark(self, char: str, pos: int) -> None:
+        for scope in SCOPES:
+            if self.marks[scope].mark(char, pos):
+                self.opened[scope][pair_of(char)] += 1
+
+    def _flush(self, scope: str) -> None:
+        for char, _ in self.marks[scope].flush():
+            self.left_open[scope][char] += 1
+
+    def finish(self) -> Scopes:
+        return Scopes({pair: self._scope(pair) for pair in PAIRS})
+
+    def _scope(self, pair: str) -> str | None:
+        """The smallest stretch the book (nearly) always closes this mark within."""
+        if not self.opened["paragraph"][pair]:
+            return "line"  # the book never uses it: judge the network's ones by the line
+        for scope in SCOPES:
+            if self.left_open[scope][pair] <= BRACKET_TOLERANCE * self.opened[scope][pair]:
+                return scope
+        return None  # the book leaves it open too often to call an open one a mistake
+
+
+class Unclosed(StretchEnds, Detector):
+    """Flags an opening quote or bracket still open when its stretch ends.
+
+    Which stretch depends on the book: `Scopes` records, for each kind of
+    mark, the smallest of sentence, line and paragraph within which the book
+    closes it (a quoted speech may run over several sentences). A stretch must
+    really be over: at the end of a text, an open sentence, line or paragraph
+    may still have been going to close it, so it is not flagged.
+    """
+
+    kinds = (
+        MistakeKind(
+            "unclosed", "left open", "#c2255c", "A quote mark or bracket was opened but never closed."
+        ),
+    )
+    Stats = Scopes
+    collector = ScopeCounter
+
+    def __init__(self, profile, sink) -> None:
+        super().__init__(profile, sink)
+        self._scope = {pair: self.stats.scope.get(pair, "line") for pair in PAIRS}
+        self._open = {scope: OpenMarks() for scope in SCOPES}
+
+    def on_mark(self, char: str, pos: int) -> None:
+        scope = self._scope[pair_of(char)]
+        if scope is not None:
+            self._open[scope].mark(char, pos)
+
+    def _flush(self, scope: str) -> None:
+        for char, pos in self._open[scope].flush():
+            closer = "" if char == SYMMETRIC else f" with {_CLOSER_OF[char]}"
+            self.sink.report("unclosed", pos, pos + 1, f"this {char} is never closed{closer} in its {scope}")

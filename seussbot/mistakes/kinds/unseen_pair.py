@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from seussbot.mistakes.base import Detector, MistakeKind
 from seussbot.mistakes.text import Sentence, Token
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Every two words the book puts side by side in a sentence, as "a b"."""
+
+    pairs: frozenset[str]
+
+
+class PairCounter:
+    """Collects, while the profile reads the book, the pairs of words its sentences contain."""
+
+    def __init__(self) -> None:
+        self.pairs: set[str] = set()
+
+    def on_sentence_end(self, sentence: Sentence) -> None:
+        words = sentence.words
+        self.pairs.update(a.norm + " " + b.norm for a, b in zip(words, words[1:]))
+
+    def finish(self) -> Pairs:
+        return Pairs(frozenset(self.pairs))
 
 
 class UnseenPair(Detector):
@@ -18,6 +41,8 @@ class UnseenPair(Detector):
     kinds = (
         MistakeKind("unseen-pair", "odd pair", "#2f9e44", "These two words never sit side by side in the book."),
     )
+    Stats = Pairs
+    collector = PairCounter
     MIN_EXPECTED = 2.0
 
     def on_word(self, word: Token, sentence: Sentence) -> None:
@@ -25,7 +50,7 @@ class UnseenPair(Detector):
             return
         before = sentence.words[-2]
         profile = self.profile
-        if before.norm + " " + word.norm in profile.pairs:
+        if before.norm + " " + word.norm in self.stats.pairs:
             return
         a = profile.words.get(before.norm, 0)
         b = profile.words.get(word.norm, 0)
