@@ -260,7 +260,7 @@ class StudioScreen(Screen):
                 self.val_series.append(notice.step, notice.tokens_seen, fmt.bits(notice.val_loss))
                 self.last_val = notice.val_loss
             elif isinstance(notice, Memorising):
-                self.memorising_note = f"memorising since step {notice.best_step:,}; best kept"
+                self.memorising_note = f"memorising · best {notice.best_step:,}"  # the notice says it all
                 self.notify(notice.message.capitalize() + ".", severity="warning", timeout=10)
             elif isinstance(notice, Recovered):
                 self.notify(f"Step {notice.step:,}: {notice.message}; went back to the last good weights.", severity="warning")
@@ -290,7 +290,7 @@ class StudioScreen(Screen):
             elapsed_s=p.elapsed_s if p else st.elapsed_s,
             eta_s=p.eta_s if p else session.time_left_s,
             fraction=p.fraction if p else session.budget_fraction,
-            note=" · ".join(n for n in (self.memorising_note, self.saved_note) if n),
+            note=self.memorising_note or self.saved_note,  # one line on the frame: the warning wins
         )
 
     # -- the timeline ------------------------------------------------------------------
