@@ -33,6 +33,7 @@ from torch.nn import functional as F
 
 from seussbot.allocator import keep_freed_memory
 from seussbot.model import CharRNN, State, detach
+from seussbot.threads import ThreadTuner
 
 
 @dataclass
@@ -51,7 +52,7 @@ class TrainConfig:
     eval_every_s: float = 15.0
     eval_max_tokens: int = 200_000
     progress_every_s: float = 0.1
-    threads: int | None = None
+    threads: int | None = None  # None: measured while training (seussbot.threads)
     seed: int = 0
     # Stop after this many evaluations in a row without a better validation loss (None: never).
     early_stop: int | None = None
@@ -78,6 +79,7 @@ class Progress:
     elapsed_s: float  # training time, pauses excluded
     fraction: float | None  # of the budget, None when training until stopped
     eta_s: float | None
+    threads: int  # torch threads in use now
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Trainer:
         if optimizer_state is not None:
             self.optimizer.load_state_dict(optimizer_state)
         self._lr_scale = 1.0
+        self.threads = ThreadTuner(config.threads)
         self.untrained_loss = math.log(max(2, model.config.vocab_size))
         # CPU copy of the weights with the best validation loss; None until an evaluation
         # (or, when resuming, the best weights saved before) says which they are.
@@ -220,8 +223,7 @@ class Trainer:
     # -- the loop ------------------------------------------------------------------
     def run(self) -> Iterator[Event]:
         cfg, st = self.config, self.state
-        if cfg.threads:
-            torch.set_num_threads(cfg.threads)  # per OS thread: set it where training runs
+        self.threads.start()  # torch's thread count is per OS thread: set it where training runs
         torch.manual_seed(cfg.seed + st.step)
         rng = random.Random(cfg.seed + st.step)
         tokens_per_step = cfg.batch_size * cfg.seq_len
@@ -261,6 +263,7 @@ class Trainer:
             lr = self._learning_rate(st.step, fraction)
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
+            began = time.perf_counter()
             logits, hidden = self.model(inputs, hidden)
             hidden = detach(hidden)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
@@ -278,6 +281,7 @@ class Trainer:
                 continue
             with self._weights_lock:
                 self.optimizer.step()
+            self.threads.after_step(time.perf_counter() - began)
             st.step += 1
             st.tokens_seen += tokens_per_step
             loss_sum += loss_value
@@ -363,7 +367,7 @@ class Trainer:
         eta = None
         if fraction is not None and fraction > 0:
             eta = max(0.0, run_elapsed * (1 - fraction) / max(1e-9, fraction - self._start_fraction(start_step, start_elapsed, epoch_tokens)))
-        return Progress(st.step, st.tokens_seen, st.tokens_seen / epoch_tokens, train_loss, lr, tokens_per_s, st.elapsed_s, fraction, eta)
+        return Progress(st.step, st.tokens_seen, st.tokens_seen / epoch_tokens, train_loss, lr, tokens_per_s, st.elapsed_s, fraction, eta, self.threads.count)
 
     def _start_fraction(self, start_step: int, start_elapsed: float, epoch_tokens: int) -> float:
         start_tokens = start_step * self.config.batch_size * self.config.seq_len

@@ -1,0 +1,123 @@
+"""How many CPU threads training uses: measured rather than guessed, and measured again.
+
+Torch starts one OpenMP thread per core. On a quiet machine that is the fastest,
+but OpenMP threads spin-wait for each other at the end of every parallel region,
+so when another program keeps a core busy, the thread that loses its core stalls
+all the others: on 2 cores with one busy process, an RNN step took 365 ms with
+2 threads and 7.5 ms with 1. Laptops are never idle, so unless told a count the
+trainer lets a `ThreadTuner` decide between steps: each candidate count gets a
+short trial, the fastest is kept, and a new round is held every half minute of
+training, or at once when steps turn much slower, so training follows a machine
+that becomes busy or quiet.
+
+Two facts shape this. `torch.set_num_threads` sets the OpenMP team of the OS
+thread that calls it, so the tuner must be driven from the thread that trains.
+And the spinning cannot be switched off from here: libgomp, torch's OpenMP,
+reads OMP_WAIT_POLICY once, when torch is imported (measured: set afterwards,
+it changes nothing), and a passive wait costs speed on a quiet machine anyway.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+TRIAL_S = 1.5  # training seconds each candidate is measured for in a round
+SETTLE_STEPS = 1  # steps after a switch that are not measured (thread start-up, kernel caches)
+ROUND_EVERY_S = 30.0  # training seconds between rounds
+SLOWER = 1.5  # steps this much slower than when the count was chosen start a round at once
+HOPELESS = 2.0  # one measured trial step this much slower than the best so far ends that trial
+
+
+def candidates(cores: int | None = None) -> list[int]:
+    """The counts worth trying, fewest first: one, then doubling up to all cores (2 -> [1, 2], 6 -> [1, 2, 4, 6])."""
+    cores = max(1, cores or os.cpu_count() or 1)
+    counts = [1]
+    while counts[-1] * 2 < cores:
+        counts.append(counts[-1] * 2)
+    return counts + [cores] if cores > 1 else counts
+
+
+def _set_torch_threads(count: int) -> None:
+    import torch
+
+    torch.set_num_threads(count)
+
+
+class ThreadTuner:
+    """Chooses torch's thread count between training steps; a given count is kept fixed.
+
+    It has no clock of its own: it is driven by the durations of training steps,
+    so pauses and evaluations do not count and tests can feed it made-up times.
+    Call `start()` in the training thread before the first step and
+    `after_step(seconds)` after each one; `count` is the number in use.
+
+    A round measures each candidate in turn (fewest threads first, so a count
+    that collapses can be recognised from one step and dropped) and keeps the one
+    with the least time per step. Between rounds the count in use is still
+    measured, window by window, and that latest window stands for it in the next round.
+    """
+
+    def __init__(self, fixed: int | None = None, *, options: list[int] | None = None, apply: Callable[[int], None] = _set_torch_threads) -> None:
+        self.options = [fixed] if fixed else list(options or candidates())
+        self.count = self.options[0]
+        self._apply = apply
+        self._round: dict[int, float] | None = None  # seconds per step of each count tried this round
+        self._to_try: list[int] = []
+        self._chosen_step_s = 0.0  # seconds per step of the count chosen in the last round
+        self._until_round_s = 0.0
+        self._settle = 0
+        self._spent_s, self._steps = 0.0, 0
+
+    @property
+    def tuning(self) -> bool:
+        return len(self.options) > 1
+
+    def describe(self) -> str:
+        if not self.tuning:
+            return f"{self.count} thread" + ("s" if self.count > 1 else "")
+        return f"{' or '.join(map(str, self.options))} threads, whichever is faster now"
+
+    def start(self) -> None:
+        self._round, self._to_try = ({}, self.options[1:]) if self.tuning else (None, [])
+        self._apply(self.count)
+        self._settle, self._spent_s, self._steps = SETTLE_STEPS, 0.0, 0
+
+    def after_step(self, seconds: float) -> int:
+        """Record one step's duration; switch the count when a trial or the hold ends. Returns the count."""
+        if not self.tuning:
+            return self.count
+        self._until_round_s -= seconds
+        if self._settle:
+            self._settle -= 1
+            return self.count
+        self._spent_s += seconds
+        self._steps += 1
+        if self._round and seconds > HOPELESS * min(self._round.values()):
+            self._end_trial(float("inf"))
+        elif self._spent_s >= TRIAL_S:
+            step_s = self._spent_s / self._steps
+            self._spent_s, self._steps = 0.0, 0
+            if self._round is not None:
+                self._end_trial(step_s)
+            elif step_s > SLOWER * self._chosen_step_s or self._until_round_s <= 0:
+                self._round, self._to_try = {self.count: step_s}, [c for c in self.options if c != self.count]
+                self._switch(self._to_try.pop(0))
+        return self.count
+
+    def _end_trial(self, step_s: float) -> None:
+        assert self._round is not None
+        self._round[self.count] = step_s
+        if self._to_try:
+            self._switch(self._to_try.pop(0))
+            return
+        best = min(self._round, key=self._round.__getitem__)
+        self._chosen_step_s, self._until_round_s, self._round = self._round[best], ROUND_EVERY_S, None
+        self._switch(best)
+
+    def _switch(self, count: int) -> None:
+        self._spent_s, self._steps = 0.0, 0
+        if count != self.count:
+            self.count = count
+            self._apply(count)
+            self._settle = SETTLE_STEPS
