@@ -9,7 +9,7 @@
   same keys with training not started.
 - Training throughput: characters per second trained inside the app, beside
   the engine alone (`open_session` + `events()` in a thread, no UI): same
-  corpus, preset, seed and torch threads (max(1, cores - 1)), same length of
+  corpus, preset, seed and thread policy (measured), same length of
   training; the reference runs before and after the app and is averaged.
 - Start-up: `seussbot` in a pty until the library is drawn, beside a minimal
   Textual app; and `seussbot --help` beside `python -c pass`.

@@ -36,10 +36,18 @@ def eval_every_s(corpus_chars: int) -> float:
     return EVAL_EVERY_S_SMALL if corpus_chars < LARGE_CORPUS_CHARS else EVAL_EVERY_S_LARGE
 
 
-def training_threads(interactive: bool) -> int:
-    """Torch threads for training: all cores headless, all but one when a screen must stay responsive."""
-    cores = os.cpu_count() or 1
-    return max(1, cores - 1) if interactive else max(1, cores)
+def training_threads(interactive: bool) -> int | None:
+    """Torch threads for training.
+
+    Headless: None, measured while training (`seussbot.threads`), because a fixed
+    count collapses when another program is busy. With a screen to keep
+    responsive: all cores but one, as the design asks (one is the UI's).
+    """
+    if interactive:
+        return max(1, (os.cpu_count() or 1) - 1)
+    from seussbot.threads import default_threads
+
+    return default_threads()
 
 
 def budget_label(minutes: float | None) -> str:

@@ -15,7 +15,6 @@ saved model is never replaced unless the caller says `overwrite=True`.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -423,10 +422,6 @@ def model_info(loaded: LoadedModel) -> dict:
         "saved": meta.get("saved"),
         "history": training.get("history", []),
     }
-
-
-def default_threads() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 def _choose_preset(name: str | None, chars: int) -> Preset:

@@ -38,6 +38,11 @@ def candidates(cores: int | None = None) -> list[int]:
     return counts + [cores] if cores > 1 else counts
 
 
+def default_threads() -> int | None:
+    """What training uses unless told a count, in the app and in `seussbot train`: None, measured."""
+    return None
+
+
 def _set_torch_threads(count: int) -> None:
     import torch
 
