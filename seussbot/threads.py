@@ -6,9 +6,10 @@ so when another program keeps a core busy, the thread that loses its core stalls
 all the others: on 2 cores with one busy process, an RNN step took 365 ms with
 2 threads and 7.5 ms with 1. Laptops are never idle, so unless told a count the
 trainer lets a `ThreadTuner` decide between steps: each candidate count gets a
-short trial, the fastest is kept, and a new round is held every half minute of
-training, or at once when steps turn much slower, so training follows a machine
-that becomes busy or quiet.
+short trial and the fastest is kept. A new round follows after half a minute of
+training (then less often while the choice holds, down to every two minutes),
+or at once when steps on several threads turn much slower, so training follows
+a machine that becomes busy or quiet.
 
 Two facts shape this. `torch.set_num_threads` sets the OpenMP team of the OS
 thread that calls it, so the tuner must be driven from the thread that trains.
@@ -24,9 +25,10 @@ from typing import Callable
 
 TRIAL_S = 1.5  # training seconds each candidate is measured for in a round
 SETTLE_STEPS = 1  # steps after a switch that are not measured (thread start-up, kernel caches)
-ROUND_EVERY_S = 30.0  # training seconds between rounds
-SLOWER = 1.5  # steps this much slower than when the count was chosen start a round at once
-HOPELESS = 2.0  # one measured trial step this much slower than the best so far ends that trial
+ROUND_EVERY_S = 30.0  # training seconds before the next round; doubled while the choice holds...
+LONGEST_HOLD_S = 120.0  # ...up to this
+SLOWER = 1.5  # steps this much slower, above the fewest threads, start a round at once
+HOPELESS = 2.0  # a trial step this much slower than the best so far ends that trial
 
 
 def candidates(cores: int | None = None) -> list[int]:
@@ -58,9 +60,10 @@ class ThreadTuner:
     `after_step(seconds)` after each one; `count` is the number in use.
 
     A round measures each candidate in turn (fewest threads first, so a count
-    that collapses can be recognised from one step and dropped) and keeps the one
-    with the least time per step. Between rounds the count in use is still
-    measured, window by window, and that latest window stands for it in the next round.
+    that collapses can be recognised from its first step and dropped) and keeps
+    the one with the least time per step. Between rounds the count in use is
+    still measured, window by window, and the latest window stands for it in
+    the next round.
     """
 
     def __init__(self, fixed: int | None = None, *, options: list[int] | None = None, apply: Callable[[int], None] = _set_torch_threads) -> None:
@@ -69,7 +72,9 @@ class ThreadTuner:
         self._apply = apply
         self._round: dict[int, float] | None = None  # seconds per step of each count tried this round
         self._to_try: list[int] = []
-        self._chosen_step_s = 0.0  # seconds per step of the count chosen in the last round
+        self._kept: int | None = None  # the count chosen in the last round
+        self._chosen_step_s = 0.0  # and its seconds per step then
+        self._hold_s = ROUND_EVERY_S
         self._until_round_s = 0.0
         self._settle = 0
         self._spent_s, self._steps = 0.0, 0
@@ -93,22 +98,25 @@ class ThreadTuner:
         if not self.tuning:
             return self.count
         self._until_round_s -= seconds
-        if self._settle:
-            self._settle -= 1
-            return self.count
-        self._spent_s += seconds
-        self._steps += 1
         if self._round and seconds > HOPELESS * min(self._round.values()):
-            self._end_trial(float("inf"))
-        elif self._spent_s >= TRIAL_S:
-            step_s = self._spent_s / self._steps
-            self._spent_s, self._steps = 0.0, 0
-            if self._round is not None:
-                self._end_trial(step_s)
-            elif step_s > SLOWER * self._chosen_step_s or self._until_round_s <= 0:
-                self._round, self._to_try = {self.count: step_s}, [c for c in self.options if c != self.count]
-                self._switch(self._to_try.pop(0))
+            self._end_trial(float("inf"))  # even a settling step: a count that collapses costs one step
+        elif self._settle:
+            self._settle -= 1
+        else:
+            self._spent_s += seconds
+            self._steps += 1
+            if self._spent_s >= TRIAL_S:
+                self._end_window(self._spent_s / self._steps)
         return self.count
+
+    def _end_window(self, step_s: float) -> None:
+        self._spent_s, self._steps = 0.0, 0
+        if self._round is not None:
+            self._end_trial(step_s)
+        elif self._until_round_s <= 0 or (self.count > self.options[0] and step_s > SLOWER * self._chosen_step_s):
+            # Slower steps at the fewest threads mean more load, which more threads would not help.
+            self._round, self._to_try = {self.count: step_s}, [c for c in self.options if c != self.count]
+            self._switch(self._to_try.pop(0))
 
     def _end_trial(self, step_s: float) -> None:
         assert self._round is not None
@@ -117,7 +125,8 @@ class ThreadTuner:
             self._switch(self._to_try.pop(0))
             return
         best = min(self._round, key=self._round.__getitem__)
-        self._chosen_step_s, self._until_round_s, self._round = self._round[best], ROUND_EVERY_S, None
+        self._hold_s = min(LONGEST_HOLD_S, 2 * self._hold_s) if best == self._kept else ROUND_EVERY_S
+        self._chosen_step_s, self._until_round_s, self._round, self._kept = self._round[best], self._hold_s, None, best
         self._switch(best)
 
     def _switch(self, count: int) -> None:

@@ -44,12 +44,12 @@ def test_a_busy_machine_gets_one_thread_and_the_collapsed_trial_is_cut_short() -
     t, _ = tuner()
     used = train(t, BUSY, 5.0)
     assert t.count == 1
-    assert used.count(2) == 2  # a settling step, then one measured step 30x slower than one thread: dropped
+    assert used.count(2) == 1  # one step 30x slower than one thread's was enough to drop two
 
 
 def test_the_first_steps_after_a_switch_are_not_held_against_a_count() -> None:
     t, _ = tuner()
-    slow_start = iter([1.0])  # two threads' first step: thread start-up, cold caches
+    slow_start = iter([0.018])  # two threads' first step, 3x their usual: thread start-up, cold caches
     used, spent = [], 0.0
     while spent < 5.0:
         seconds = next(slow_start, QUIET[2]) if t.count == 2 else QUIET[1]
@@ -59,7 +59,7 @@ def test_the_first_steps_after_a_switch_are_not_held_against_a_count() -> None:
     assert t.count == 2
 
 
-def test_the_other_count_is_tried_again_after_the_interval() -> None:
+def test_the_other_count_is_tried_again_after_the_interval_then_less_often() -> None:
     t, applied = tuner()
     train(t, QUIET, 5.0)
     before = len(applied)
@@ -67,6 +67,18 @@ def test_the_other_count_is_tried_again_after_the_interval() -> None:
     assert len(applied) == before  # held while nothing changes
     train(t, QUIET, 10.0)
     assert applied[before:] == [1, 2]  # a short trial of one thread, then back
+    train(t, QUIET, 2 * ROUND_EVERY_S - 10.0)
+    assert len(applied) == before + 2  # the same choice again: the next round waits twice as long
+    train(t, QUIET, 10.0)
+    assert len(applied) == before + 4
+
+
+def test_slower_steps_on_one_thread_wait_for_the_next_round() -> None:
+    t, applied = tuner()
+    train(t, BUSY, 5.0)
+    before = len(applied)
+    train(t, {1: 0.030, 2: 0.300}, ROUND_EVERY_S - 6.0)  # more load: one thread is all the more right
+    assert t.count == 1 and len(applied) == before
 
 
 def test_a_machine_that_becomes_busy_is_followed_at_once_and_back_when_quiet() -> None:
