@@ -348,6 +348,11 @@ class TrainingSession:
         self.close()
 
     @property
+    def threads_described(self) -> str:
+        """'2 threads', or '1 or 2 threads, whichever is faster now' while they are measured."""
+        return self.trainer.threads.describe()
+
+    @property
     def budget_fraction(self) -> float | None:
         """How much of the budget is spent (0 to 1), None when training until stopped."""
         return self.trainer.budget_fraction()

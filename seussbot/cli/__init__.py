@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true", help="continue training the model named by --out (or CORPUS-CELL)")
     train.add_argument("--overwrite", action="store_true", help="replace a saved model named by --out instead of refusing")
     train.add_argument("--device", choices=DEVICES, type=device, default="auto", help="where to train (default: auto, the fastest here)")
-    train.add_argument("--threads", type=within(limits.THREADS), help=f"CPU threads for torch, {limits.THREADS.span} (default: all cores)")
+    train.add_argument("--threads", type=within(limits.THREADS), help=f"CPU threads for torch, {limits.THREADS.span} (default: measured while training, rechecked every 30 s)")
     train.add_argument("--seed", type=within(limits.SEED), default=0, help=f"random seed, {limits.SEED.span} (default 0)")
     train.add_argument("--lr", type=within(limits.LR), help=f"peak learning rate, {limits.LR.span}")
     train.add_argument("--batch-size", type=within(limits.BATCH_SIZE), help=f"streams read side by side, {limits.BATCH_SIZE.span}")

@@ -66,7 +66,7 @@ def _print_start(session, console: Console) -> None:
         f"Training [bold]{session.name}[/]: {model.config.cell.upper()} {model.config.layers}x{model.config.hidden_size} "
         f"({model.parameter_count():,} weights) on '{session.corpus.name}' "
         f"({len(session.corpus.text):,} chars, {session.vocab.level} level, {len(session.vocab)} tokens), "
-        f"batch {config.batch_size}x{config.seq_len}, {config.threads} threads. "
+        f"batch {config.batch_size}x{config.seq_len}, {session.threads_described}. "
         "Ctrl+C saves and stops."
     )
 
@@ -115,7 +115,7 @@ def _show(news, bar: Progress, task, console: Console) -> str | None:
             completed=1000 * (event.fraction or 0.0),
             step=event.step,
             loss=f"{bits(event.train_loss):.3f} b/c",
-            speed=f"{event.tokens_per_s / 1000:,.1f}k tok/s",
+            speed=f"{event.tokens_per_s / 1000:,.1f}k tok/s, {event.threads} thr",
             eta="" if event.eta_s is None else f"{clock(event.eta_s)} left",
         )
     failure = None
