@@ -55,10 +55,10 @@ def bare_loop(ids: torch.Tensor, vocab_size: int, hidden: int, layers: int, batc
     return steps * batch * seq / (time.perf_counter() - start)
 
 
-def seussbot_loop(ids: torch.Tensor, val: torch.Tensor, vocab_size: int, hidden: int, layers: int, batch: int, seq: int, seconds: float) -> float:
+def seussbot_loop(ids: torch.Tensor, val: torch.Tensor, vocab_size: int, hidden: int, layers: int, batch: int, seq: int, seconds: float, threads: int) -> float:
     torch.manual_seed(0)
     model = CharRNN(ModelConfig("lstm", vocab_size, hidden, layers, 64 if hidden > 128 else 32, 0.0))
-    config = TrainConfig(batch_size=batch, seq_len=seq, max_minutes=seconds / 60, eval_every_s=1e9, eval_max_tokens=1000)
+    config = TrainConfig(batch_size=batch, seq_len=seq, max_minutes=seconds / 60, eval_every_s=1e9, eval_max_tokens=1000, threads=threads)
     trainer = Trainer(model, ids, val, config)
     last = None
     for event in trainer.run():
@@ -85,7 +85,7 @@ def main() -> None:
         bare, ours = [], []
         for _ in range(args.repeats):
             bare.append(bare_loop(ids, len(vocab), hidden, layers, batch, seq, args.seconds))
-            ours.append(seussbot_loop(ids, val, len(vocab), hidden, layers, batch, seq, args.seconds))
+            ours.append(seussbot_loop(ids, val, len(vocab), hidden, layers, batch, seq, args.seconds, args.threads))
         ratio = median(ours) / median(bare)
         ratios.append(ratio)
         rows.append([f"{hidden} x {layers}, {batch} x {seq}", f"{median(bare):,.0f}", f"{median(ours):,.0f}", f"{ratio:.3f}"])
