@@ -32,7 +32,7 @@ def run(corpus: str, *, old: bool, minutes: float, threads: int, dropout: float 
         overrides.update(eval_every_s=15.0, early_stop=None)
     if dropout is not None:
         overrides["dropout"] = dropout
-    request = TrainRequest(corpus=corpus, minutes=minutes if old else 0.0, interactive=False, overrides=overrides)
+    request = TrainRequest(corpus=corpus, minutes=minutes if old else 0.0, overrides=overrides)
     with open_session(request) as session:
         reason = "?"
         for event in session.events():

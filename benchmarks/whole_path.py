@@ -77,7 +77,7 @@ def seussbot_path(path: str, seconds: float, eval_every_s: float, threads: int) 
     from seussbot.runner import Runner
 
     request = TrainRequest(
-        corpus=path, preset="medium", minutes=seconds / 60, split="tail", interactive=False, name="whole-path",
+        corpus=path, preset="medium", minutes=seconds / 60, split="tail", name="whole-path",
         overwrite=True, overrides={"batch_size": BATCH, "seq_len": SEQ, "eval_every_s": eval_every_s, "threads": threads, "early_stop": None},
     )
     stamps: list[float] = []

@@ -39,7 +39,6 @@ class TrainRequest:
     seed: int = 0
     split: "SplitMode" = "interleaved"
     max_bytes: int | None = None  # the largest corpus to read
-    interactive: bool = True  # a screen shares the machine: keep a core for it
     overrides: dict[str, Any] = field(default_factory=dict)  # TrainConfig fields and network sizes
 
 
@@ -48,7 +47,7 @@ def open_session(request: TrainRequest) -> "TrainingSession":
     from seussbot.corpus import DEFAULT_MAX_BYTES, load_corpus
     from seussbot.session import TrainingSession
 
-    options: dict[str, Any] = {"threads": defaults.training_threads(request.interactive), **request.overrides}
+    options: dict[str, Any] = {"threads": defaults.training_threads(), **request.overrides}
     if request.steps is not None:
         options["max_steps"] = request.steps
     if request.epochs is not None:

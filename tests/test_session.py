@@ -165,15 +165,15 @@ def test_budget_fraction_and_time_left_come_from_the_trainer(story_file: Path) -
 def test_both_clients_get_the_same_defaults(story_file: Path) -> None:
     from seussbot import defaults
 
-    with open_session(TrainRequest(corpus=str(story_file), interactive=False)) as headless:
+    with open_session(TrainRequest(corpus=str(story_file))) as headless:
         config = headless.train_config
         assert config.max_minutes == defaults.default_minutes(headless.preset)
         assert config.early_stop == defaults.EARLY_STOP_EVALUATIONS
         assert config.eval_every_s == defaults.eval_every_s(len(headless.corpus.text))
-        assert config.threads == defaults.training_threads(interactive=False)
+        assert config.threads == defaults.training_threads()
     with open_session(TrainRequest(corpus=str(story_file))) as app:
         assert app.train_config.max_minutes == config.max_minutes and app.train_config.early_stop == config.early_stop
-        assert app.train_config.threads == defaults.training_threads(interactive=True)
+        assert app.train_config.threads == defaults.training_threads()
 
 
 def _env() -> dict[str, str]:

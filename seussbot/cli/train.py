@@ -41,7 +41,7 @@ def run_training(args: argparse.Namespace) -> int:
         cell=args.cell, level=args.level, preset=args.preset, name=args.out, overwrite=args.overwrite,
         minutes=args.minutes or 0.0, steps=args.steps, epochs=args.epochs,
         device=args.device, seed=args.seed, split=args.split,
-        max_bytes=int(args.max_mb * 2**20) if args.max_mb else None, interactive=False, overrides=overrides,
+        max_bytes=int(args.max_mb * 2**20) if args.max_mb else None, overrides=overrides,
     )
     with open_session(request) as session:
         for warning in session.warnings:
