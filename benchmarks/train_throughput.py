@@ -14,9 +14,8 @@ import argparse
 import time
 
 import torch
-from torch import nn
-from torch.nn import functional as F
 
+from _bare import BareLSTM
 from _common import median, shared_text, table
 from seussbot.allocator import keep_freed_memory
 from seussbot.corpus import load_corpus
@@ -29,28 +28,10 @@ SHAPES = [(128, 1, 64, 64), (256, 2, 64, 64), (512, 2, 32, 64)]  # hidden, layer
 
 def bare_loop(ids: torch.Tensor, vocab_size: int, hidden: int, layers: int, batch: int, seq: int, seconds: float) -> float:
     """The textbook loop: Embedding -> nn.LSTM -> Linear, nothing else."""
-    torch.manual_seed(0)
-    embed, lstm, head = nn.Embedding(vocab_size, 64 if hidden > 128 else 32), None, None
-    lstm = nn.LSTM(embed.embedding_dim, hidden, layers, batch_first=True)
-    head = nn.Linear(hidden, vocab_size)
-    params = [*embed.parameters(), *lstm.parameters(), *head.parameters()]
-    optimizer = torch.optim.AdamW(params, lr=2e-3)
-    length = len(ids) // batch
-    streams = ids[: length * batch].view(batch, length)
-    state, offset, steps = None, 0, 0
-    start = time.perf_counter()
+    bare = BareLSTM(ids, vocab_size, hidden, layers, 64 if hidden > 128 else 32, batch, seq)
+    steps, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        if offset + seq + 1 > length:
-            offset, state = 0, None
-        x, y = streams[:, offset : offset + seq], streams[:, offset + 1 : offset + seq + 1]
-        offset += seq
-        out, state = lstm(embed(x), state)
-        state = (state[0].detach(), state[1].detach())
-        loss = F.cross_entropy(head(out).reshape(-1, vocab_size), y.reshape(-1))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
+        bare.step()
         steps += 1
     return steps * batch * seq / (time.perf_counter() - start)
 

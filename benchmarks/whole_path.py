@@ -18,9 +18,8 @@ import tempfile
 import time
 
 import torch
-from torch import nn
-from torch.nn import functional as F
 
+from _bare import BareLSTM
 from _common import shared_text, table
 from seussbot.allocator import keep_freed_memory
 
@@ -29,46 +28,16 @@ HIDDEN, LAYERS, BATCH, SEQ, EMBED = 512, 2, 32, 64, 64
 
 def bare_loop(train: torch.Tensor, val: torch.Tensor, vocab_size: int, seconds: float, eval_every_s: float) -> list[float]:
     """Step times (seconds since start) of a textbook loop that evaluates every `eval_every_s`."""
-    torch.manual_seed(0)
-    embed = nn.Embedding(vocab_size, EMBED)
-    lstm = nn.LSTM(EMBED, HIDDEN, LAYERS, batch_first=True)
-    head = nn.Linear(HIDDEN, vocab_size)
-    params = [*embed.parameters(), *lstm.parameters(), *head.parameters()]
-    optimizer = torch.optim.AdamW(params, lr=2e-3)
-    length = len(train) // BATCH
-    streams = train[: length * BATCH].view(BATCH, length)
-    state, offset, stamps = None, 0, []
+    bare = BareLSTM(train, vocab_size, HIDDEN, LAYERS, EMBED, BATCH, SEQ)
+    stamps: list[float] = []
     start = last_eval = time.perf_counter()
     while (now := time.perf_counter()) - start < seconds:
         if now - last_eval >= eval_every_s:
-            bare_evaluate(embed, lstm, head, val, vocab_size)
+            bare.evaluate(val)  # the trainer's cadence and shape: 16 streams, 256 tokens at a time
             last_eval = time.perf_counter()
-        if offset + SEQ + 1 > length:
-            offset, state = 0, None
-        x, y = streams[:, offset : offset + SEQ], streams[:, offset + 1 : offset + SEQ + 1]
-        offset += SEQ
-        out, state = lstm(embed(x), state)
-        state = (state[0].detach(), state[1].detach())
-        loss = F.cross_entropy(head(out).reshape(-1, vocab_size), y.reshape(-1))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
+        bare.step()
         stamps.append(time.perf_counter() - start)
     return stamps
-
-
-@torch.no_grad()
-def bare_evaluate(embed: nn.Module, lstm: nn.Module, head: nn.Module, val: torch.Tensor, vocab_size: int) -> float:
-    """Mean loss over `val` read as 16 streams, 256 tokens at a time, state carried."""
-    length = (len(val) - 1) // 16
-    data = val[: length * 16 + 1]
-    inputs, targets = data[:-1].view(16, length), data[1:].view(16, length)
-    state, total = None, 0.0
-    for i in range(0, length, 256):
-        out, state = lstm(embed(inputs[:, i : i + 256]), state)
-        total += F.cross_entropy(head(out).reshape(-1, vocab_size), targets[:, i : i + 256].reshape(-1), reduction="sum").item()
-    return total / targets.numel()
 
 
 def seussbot_path(path: str, seconds: float, eval_every_s: float, threads: int) -> list[float]:

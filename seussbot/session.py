@@ -79,15 +79,6 @@ def _refuse_other_tensors(path: Path, found: dict[str, tuple[int, ...]], expecte
             raise ModelFileError(f"'{path.name}': tensor {key} has shape {shape}, expected {expected[key]}.")
 
 
-def unique_model_name(base: str) -> str:
-    """`base`, or `base-2`, `base-3`... whichever is not saved yet."""
-    candidate, n = base, 1
-    while store.model_path(candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
 def _lock_new_name(base: str) -> tuple[str, store.ModelLock]:
     """The first of `base`, `base-2`, ... that is neither saved nor being trained, locked."""
     n = 1
