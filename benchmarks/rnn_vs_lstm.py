@@ -27,8 +27,9 @@ import torch
 
 from _common import table
 from seussbot.corpus import load_corpus
-from seussbot.grammars import HOMECOMING_BANDS, check_homecoming, homecoming_stories
+from seussbot.grammars import HOMECOMING_BANDS, check_homecoming
 from seussbot.mistakes import find_mistakes, profile_for_corpus, summary_counts
+from seussbot.probe import probe_model
 from seussbot.sample import SampleConfig, write
 from seussbot.session import TrainingSession
 
@@ -51,23 +52,6 @@ def train(corpus_name: str, cell: str, threads: int, seconds: float | None = Non
     return session
 
 
-@torch.no_grad()
-def hero_accuracy_by_band(session: TrainingSession) -> list[tuple[int, int]]:
-    """(right, total) per distance band: does the network's likeliest next letter,
-    reading the held-out stories, start the right hero's name at each ending?
-    Every hero starts with a different letter, so that one letter decides."""
-    _, val = session.corpus.split()
-    model = session.snapshot_model()
-    logits, _ = model(torch.tensor([session.vocab.encode(val)]))
-    guess = logits[0].argmax(-1)
-    counts = [[0, 0] for _ in HOMECOMING_BANDS]
-    for story in homecoming_stories(val):
-        band = next(i for i, (low, high) in enumerate(HOMECOMING_BANDS) if story.distance < high or i == len(HOMECOMING_BANDS) - 1)
-        counts[band][1] += 1
-        counts[band][0] += session.vocab.tokens[int(guess[story.ending_start - 1])] == val[story.ending_start]
-    return [tuple(c) for c in counts]  # type: ignore[misc]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=300)
@@ -78,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     bands = " / ".join(f"{low}-{high}" for low, high in HOMECOMING_BANDS)
-    rows = [["corpus", "cell", "weights", "steps", "time", "val nats", "mistakes/100 words", "top kinds", "right hero (samples)", f"right hero, held out, by gap {bands}"]]
+    rows = [["corpus", "cell", "weights", "steps", "time", "val nats", "mistakes/100 words", "top kinds", "right hero (samples)", f"probe, held out (homecoming: right hero by gap {bands})"]]
     for corpus_name in args.corpora:
         corpus = load_corpus(corpus_name)
         profile = profile_for_corpus(corpus)
@@ -110,9 +94,8 @@ def main() -> None:
                     correct += report.correct_endings
             top = ", ".join(f"{k} {v * 100 / words:.1f}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
             hero = f"{correct}/{endings} ({100 * correct / endings:.0f}%)" if endings else "-"
-            by_band = ""
-            if corpus_name == "homecoming":
-                by_band = " / ".join(f"{100 * r / max(1, n):.0f}% of {n}" for r, n in hero_accuracy_by_band(session))
+            probed = probe_model(model, session.vocab, session.corpus)  # the engine's probe, as the studio shows it
+            by_band = " / ".join(f"{100 * b.right / max(1, b.asked):.0f}% of {b.asked}" for b in probed.bands) if probed else ""
             state = session.trainer.state
             rows.append([
                 corpus_name, f"{cell} ({budget})" if budget else cell, f"{session.model.parameter_count():,}", f"{state.step:,}", f"{state.elapsed_s:.0f} s",

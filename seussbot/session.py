@@ -26,6 +26,7 @@ from seussbot.corpus import Corpus, SplitMode, load_corpus
 from seussbot.errors import CorpusError, ModelExistsError, ModelFileError, ModelLockedError, PromptError, SeussbotError
 from seussbot.model import CELLS, CharRNN, ModelConfig, resolve_device
 from seussbot.presets import PRESETS, Preset, preset_for_size
+from seussbot.probe import Probe
 from seussbot.train import Event, HistoryPoint, TrainConfig, Trainer, TrainingState
 from seussbot.vocab import LEVELS, Vocab
 
@@ -148,8 +149,10 @@ class TrainingSession:
                 ) from None
             batch, seq = fit_batch_shape(len(train_ids), train_config.batch_size, train_config.seq_len)
             self.train_config = replace(train_config, batch_size=batch, seq_len=seq)
+            self.probe = Probe.for_corpus(corpus, vocab, val_text)  # None: the corpus has no rule to probe
             self.trainer = Trainer(
-                model, train_ids, val_ids, self.train_config, device=device, state=state, optimizer_state=optimizer_state
+                model, train_ids, val_ids, self.train_config, device=device, state=state, optimizer_state=optimizer_state,
+                probe=self.probe,
             )
             self.trainer.best_weights = best_weights
         except BaseException:
@@ -244,7 +247,7 @@ class TrainingSession:
             elapsed_s=float(training.get("wall_time_s", 0.0)),
             best_val_loss=_finite_or_inf(training.get("best_val_loss")),
             best_step=training.get("best_step") if isinstance(training.get("best_step"), int) else None,
-            history=[HistoryPoint(**p) for p in training.get("history", []) if isinstance(p, dict)],
+            history=[_history_point(p) for p in training.get("history", []) if isinstance(p, dict)],
         )
         base.warmup_steps = 0 if state.step else base.warmup_steps
         warnings = []
@@ -444,6 +447,11 @@ def _widen_window(config: TrainConfig, context: int, keep_batch: bool) -> None:
     if not keep_batch:
         config.batch_size = max(4, config.batch_size * config.seq_len // context)
     config.seq_len = context
+
+
+def _history_point(saved: dict) -> HistoryPoint:
+    """A saved history point; fields this version does not know are left out."""
+    return HistoryPoint(**{k: v for k, v in saved.items() if k in HistoryPoint.__dataclass_fields__})
 
 
 def _finite_or_inf(value: object) -> float:

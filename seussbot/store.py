@@ -234,7 +234,10 @@ _TRAINING = {
     "val_loss": "?number|null", "best_val_loss": "?number|null", "preset": "?text|null", "split_mode": "?text",
     "train_config": "?object", "history": "?list",
 }
-_HISTORY_POINT = {"step": "count", "tokens_seen": "count", "elapsed_s": "seconds", "train_loss": "number", "val_loss": "number"}
+_HISTORY_POINT = {
+    "step": "count", "tokens_seen": "count", "elapsed_s": "seconds", "train_loss": "number", "val_loss": "number",
+    "probe": "?number|null", "probe_bands": "?list|null",
+}
 _TRAIN_CONFIG = {
     "batch_size": "?count", "seq_len": "?count", "lr": "?number", "min_lr_fraction": "?number",
     "warmup_steps": "?count", "weight_decay": "?number", "clip": "?number", "eval_every_s": "?seconds",

@@ -26,7 +26,7 @@ import random
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Generator, Iterator
+from typing import TYPE_CHECKING, Generator, Iterator
 
 import torch
 from torch.nn import functional as F
@@ -34,6 +34,9 @@ from torch.nn import functional as F
 from seussbot.allocator import keep_freed_memory
 from seussbot.model import CharRNN, State, detach
 from seussbot.threads import ThreadTuner
+
+if TYPE_CHECKING:
+    from seussbot.probe import Probe, ProbeResult
 
 
 @dataclass
@@ -93,6 +96,15 @@ class Evaluation:
     improved: bool
     best_step: int | None = None  # the step the best weights come from
     since_best: int = 0  # evaluations since the best one
+    probe: "ProbeResult | None" = None  # the corpus's rule, measured (None: it has no probe)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """The probe's overall share has just reached its mark: the network found the rule."""
+
+    step: int
+    message: str  # "learned to remember the hero at step 4,200"
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,7 @@ class Finished:
     elapsed_s: float
 
 
-Event = Progress | Evaluation | Memorising | Recovered | Finished
+Event = Progress | Evaluation | Learned | Memorising | Recovered | Finished
 
 
 @dataclass
@@ -138,6 +150,8 @@ class HistoryPoint:
     elapsed_s: float
     train_loss: float
     val_loss: float
+    probe: float | None = None  # the probe's overall share (0..1), when the corpus has one
+    probe_bands: list[float | None] | None = None  # its share per band
 
 
 @dataclass
@@ -171,8 +185,10 @@ class Trainer:
         device: torch.device | str = "cpu",
         state: TrainingState | None = None,
         optimizer_state: dict | None = None,
+        probe: "Probe | None" = None,
     ) -> None:
         self.config = config
+        self.probe = probe  # scored from every evaluation's forward pass
         self.device = torch.device(device)
         self.model = model.to(self.device)
         self.state = state or TrainingState()
@@ -376,7 +392,8 @@ class Trainer:
     def _evaluate(self, train_loss: float, last_good: tuple[dict, dict], fraction: float | None) -> list[Event]:
         """Measure validation loss; keep the best weights; say when the network memorises."""
         st = self.state
-        val_loss = evaluate(self.model, self.val_ids, device=self.device)
+        reading = read_text(self.model, self.val_ids, device=self.device, guesses=self.probe is not None)
+        val_loss = reading.loss
         self.model.train()
         if not math.isfinite(val_loss) or val_loss > self.DIVERGED_EVAL_FACTOR * self.untrained_loss:
             return [self._recover(last_good, fraction, "validation loss far above an untrained network's")]
@@ -386,10 +403,20 @@ class Trainer:
             self.best_weights = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
         else:
             st.evals_since_best += 1
-        st.history.append(HistoryPoint(st.step, st.tokens_seen, round(st.elapsed_s, 3), train_loss, val_loss))
+        probed = self.probe.score(reading) if self.probe is not None else None
+        before = next((p.probe for p in reversed(st.history) if p.probe is not None), None)
+        point = HistoryPoint(st.step, st.tokens_seen, round(st.elapsed_s, 3), train_loss, val_loss)
+        if probed is not None:
+            point.probe, point.probe_bands = probed.share, probed.shares
+        st.history.append(point)
         events: list[Event] = [
-            Evaluation(st.step, st.tokens_seen, st.elapsed_s, train_loss, val_loss, st.best_val_loss, improved, st.best_step, st.evals_since_best)
+            Evaluation(
+                st.step, st.tokens_seen, st.elapsed_s, train_loss, val_loss, st.best_val_loss, improved,
+                st.best_step, st.evals_since_best, probed,
+            )
         ]
+        if probed is not None and self.probe is not None and self.probe.learned(before, probed):
+            events.append(Learned(st.step, self.probe.milestone(st.step)))
         if self._memorising() and st.best_step is not None:
             self._warned_for_best = st.best_step
             events.append(Memorising(st.step, st.best_step, st.best_val_loss, st.evals_since_best))
@@ -421,6 +448,22 @@ class Trainer:
             self.optimizer.load_state_dict(checkpoint[1])
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one read of a text told: the mean loss and, when asked, every likeliest next token.
+
+    `guesses[p]` is the token the network found likeliest at position `p` of the
+    text (-1 where it made no guess: the first token of each stream, the tail
+    cut off to make streams equal). The text is read as `len(guesses) // stream_length`
+    streams side by side, each from a fresh state, so a guess at `p` saw only
+    the text from `(p // stream_length) * stream_length` on.
+    """
+
+    loss: float  # nats per token
+    guesses: torch.Tensor | None
+    stream_length: int
+
+
 @torch.no_grad()
 def evaluate(model: CharRNN, ids: torch.Tensor, *, device: torch.device | str = "cpu", streams: int = 16, chunk: int = 256) -> float:
     """Mean loss (nats/token) reading `ids` in order with the state carried.
@@ -429,9 +472,19 @@ def evaluate(model: CharRNN, ids: torch.Tensor, *, device: torch.device | str = 
     each token with all the context before it in its stream, as it would when
     writing, and the cost is a forward pass over the text.
     """
+    return read_text(model, ids, device=device, streams=streams, chunk=chunk).loss
+
+
+@torch.no_grad()
+def read_text(
+    model: CharRNN, ids: torch.Tensor, *, device: torch.device | str = "cpu", streams: int = 16, chunk: int = 256, guesses: bool = False
+) -> Reading:
+    """`evaluate`'s forward pass, keeping the likeliest next token at every position when
+    `guesses` is set (a probe scores those: one pass serves both, see seussbot.probe)."""
     model.eval()
     streams = max(1, min(streams, (len(ids) - 1) // 64))
     data = _as_streams(ids, streams, 1).to(device)
+    guessed = torch.full(data.shape, -1, dtype=torch.long) if guesses else None
     total, count = 0.0, 0
     hidden: State | None = None
     for start in range(0, data.shape[1] - 1, chunk):
@@ -441,7 +494,10 @@ def evaluate(model: CharRNN, ids: torch.Tensor, *, device: torch.device | str = 
         logits, hidden = model(inputs, hidden)
         total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="sum").item()
         count += targets.numel()
-    return total / max(1, count)
+        if guessed is not None:
+            guessed[:, start + 1 : start + 1 + targets.shape[1]] = logits.argmax(-1).cpu()
+    flat = guessed.reshape(-1) if guessed is not None else None
+    return Reading(total / max(1, count), flat, data.shape[1])
 
 
 def _as_streams(ids: torch.Tensor, batch_size: int, seq_len: int) -> torch.Tensor:

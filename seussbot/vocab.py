@@ -61,6 +61,12 @@ class Vocab:
     def tokenize(self, text: str) -> list[str]:
         return list(text) if self.level == "char" else split_words(text)
 
+    def token_starts(self, text: str) -> list[int]:
+        """The character offset where each of `text`'s tokens begins (as `tokenize` cuts it)."""
+        if self.level == "char":
+            return list(range(len(text)))
+        return [m.start() for m in _WORD_TOKEN.finditer(text)]
+
     def encode(self, text: str) -> list[int]:
         """Token ids of `text`; a token the model never saw is a `PromptError`."""
         pieces = self.tokenize(text)

@@ -66,6 +66,13 @@ def test_resume_adds_steps(story_file: Path, capsys: pytest.CaptureFixture) -> N
     assert json.loads(capsys.readouterr().out)["steps"] == 35
 
 
+def test_train_prints_the_corpus_probe_and_when_the_rule_is_learned(capsys: pytest.CaptureFixture) -> None:
+    assert main(["train", "spot", "--steps", "80", "--eval-every", "0.3", "--sample-length", "0", "--threads", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "next sentence starts with the last name: " in err and "(chance 33%)" in err
+    assert "learned to follow the chain at step " in err
+
+
 def test_import_then_train_by_name(story_file: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["import", str(story_file), "--name", "my tale"]) == 0
     assert "my-tale" in capsys.readouterr().out

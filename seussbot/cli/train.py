@@ -106,7 +106,7 @@ def _train_with_display(runner, console: Console) -> str:
 def _show(news, bar: Progress, task, console: Console) -> str | None:
     """Draw one batch of news; returns a failure message if training failed."""
     from seussbot.runner import Failed, SaveFailed
-    from seussbot.train import Evaluation, Memorising, Recovered
+    from seussbot.train import Evaluation, Learned, Memorising, Recovered
 
     event = news.progress
     if event is not None:
@@ -122,6 +122,10 @@ def _show(news, bar: Progress, task, console: Console) -> str | None:
     for notice in news.notices:
         if isinstance(notice, Evaluation):
             bar.update(task, val=f"{bits(notice.val_loss):.3f} b/c")
+            if notice.probe is not None:
+                console.print(f"step {notice.step:,}: {notice.probe.line()}", highlight=False, markup=False)
+        elif isinstance(notice, Learned):
+            console.print(f"[green]{notice.message}[/]", highlight=False)
         elif isinstance(notice, Memorising):
             console.print(f"[yellow]{notice.message}[/]", highlight=False)
         elif isinstance(notice, Recovered):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Callable
 
 from seussbot.grammars import homecoming, rhymes, spot
-from seussbot.grammars.base import REASONS, Grammar, Violation
+from seussbot.grammars.base import REASONS, Grammar, ProbeQuestion, ProbeSpec, Violation
 from seussbot.grammars.homecoming import (
     HEROES,
     HOMECOMING_BANDS,
@@ -35,6 +35,8 @@ from seussbot.grammars.spot import SPOT_NAMES, SPOT_VOCAB, check_spot, generate_
 __all__ = [
     "Violation",
     "Grammar",
+    "ProbeQuestion",
+    "ProbeSpec",
     "HomecomingReport",
     "Story",
     "REASONS",

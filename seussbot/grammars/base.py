@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-
-
-
 @dataclass(frozen=True)
 class Violation:
     """One broken rule, located exactly so the UI can highlight it."""
@@ -65,6 +62,38 @@ DEFAULT_CONTEXT_CHARS = 2000  # more than any bundled corpus's rules need
 
 
 @dataclass(frozen=True)
+class ProbeQuestion:
+    """One place in a held-out text where the corpus's rule alone says what comes next.
+
+    The network reads the text up to ``offset`` and must predict the token that
+    starts there (the held-out text is right by construction, so the text itself
+    is the answer). ``since`` is where the memory the answer needs begins (the
+    hero's last mention): a reader that started after it could not know.
+    """
+
+    offset: int  # character offset of the token to predict
+    since: int  # character offset where the needed context begins
+    band: int  # index into ProbeSpec.bands
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    """A grammar's probe: which predictions test its rule, grouped into labelled bands.
+
+    Pure text, no network: ``seussbot.probe`` runs a model over the held-out
+    text and scores the questions ``ask`` finds there.
+    """
+
+    title: str  # "right hero at the ending", what a share of right answers measures
+    bands: tuple[str, ...]  # labels, e.g. "15-40"; one unlabelled band is ("",)
+    band_heading: str  # "by distance" (shown before the bands when there are several)
+    chance: float  # share right by guessing among the possible answers
+    milestone: str  # "remember the hero": said as "learned to remember the hero at step N"
+    ask: Callable[[str], list[ProbeQuestion]]
+    learned_at: float = 0.5  # the overall share that counts as having learned the rule
+
+
+@dataclass(frozen=True)
 class Grammar:
     """One bundled corpus's grammar: how to generate it, how to check it, how far its rules reach."""
 
@@ -74,3 +103,4 @@ class Grammar:
     # How much earlier text a check must see to judge a new sentence (mistake detectors
     # check a window this long rather than the whole text at every sentence).
     context_chars: int = DEFAULT_CONTEXT_CHARS
+    probe: ProbeSpec | None = None  # None: no rule to measure a network's predictions by

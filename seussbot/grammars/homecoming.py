@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from seussbot.grammars.base import Grammar, Violation, wrap
+from seussbot.grammars.base import Grammar, ProbeQuestion, ProbeSpec, Violation, wrap
 
 
 #: All heroes have three-letter names, so line wrapping (and so where the
@@ -387,10 +387,38 @@ def homecoming_stories(text: str) -> list[Story]:
     return _scan_homecoming(text)[1]
 
 
+def _distance_band(distance: int) -> int:
+    """The first band the distance fits under (longer ones fall in the last band)."""
+    return next((i for i, (_, high) in enumerate(HOMECOMING_BANDS) if distance < high), len(HOMECOMING_BANDS) - 1)
+
+
+def hero_questions(text: str) -> list[ProbeQuestion]:
+    """Every ending of a held-out text: does the network start the right hero's name?
+
+    Every hero starts with a different letter, so the first letter after
+    "and so " decides. Only stories whose ending names their own hero are
+    asked: a held-out text is cut into blocks, and the tail of one story
+    joined to the head of another is no story at all.
+    """
+    return [
+        ProbeQuestion(story.ending_start, story.opening_start, _distance_band(story.distance))
+        for story in homecoming_stories(text)
+        if story.ending_name == story.hero
+    ]
+
+
+HERO_PROBE = ProbeSpec(
+    title="right hero at the ending",
+    bands=tuple(f"{low}-{high}" for low, high in HOMECOMING_BANDS),
+    band_heading="by distance",
+    chance=1 / len(HEROES),
+    milestone="remember the hero",
+    ask=hero_questions,
+)
 
 
 def _homecoming_violations(text: str) -> list[Violation]:
     return check_homecoming(text).violations
 
 
-GRAMMAR = Grammar("homecoming", generate=generate_homecoming, check=_homecoming_violations, context_chars=1200)
+GRAMMAR = Grammar("homecoming", generate=generate_homecoming, check=_homecoming_violations, context_chars=1200, probe=HERO_PROBE)

@@ -10,7 +10,7 @@ import random
 import re
 from typing import Sequence
 
-from seussbot.grammars.base import Grammar, Violation, wrap
+from seussbot.grammars.base import Grammar, ProbeQuestion, ProbeSpec, Violation, wrap
 
 
 SPOT_NAMES: tuple[str, ...] = ("Doug", "Jane", "Spot")
@@ -162,6 +162,27 @@ def check_spot(text: str, *, whole: bool = False) -> list[Violation]:
     return out
 
 
+def chain_questions(text: str) -> list[ProbeQuestion]:
+    """Every sentence that follows a well-formed one: does the network start it with
+    the name the last sentence ended on (the chain rule)?"""
+    tokens = [(m.start(), m.group()) for m in _SPOT_TOKEN.finditer(text)]
+    questions: list[ProbeQuestion] = []
+    for i in range(3, len(tokens) - 1):
+        (first, name), (_, verb), (last_at, last), (_, stop) = tokens[i - 3 : i + 1]
+        following_at, following = tokens[i + 1]
+        if stop == "." and verb == SPOT_VERB and name in SPOT_NAMES and last in SPOT_NAMES and following == last:
+            questions.append(ProbeQuestion(following_at, last_at, 0))
+    return questions
 
 
-GRAMMAR = Grammar("spot", generate=generate_spot, check=check_spot, context_chars=0)
+CHAIN_PROBE = ProbeSpec(
+    title="next sentence starts with the last name",
+    bands=("",),
+    band_heading="",
+    chance=1 / len(SPOT_NAMES),
+    milestone="follow the chain",
+    ask=chain_questions,
+)
+
+
+GRAMMAR = Grammar("spot", generate=generate_spot, check=check_spot, context_chars=0, probe=CHAIN_PROBE)
