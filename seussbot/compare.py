@@ -150,6 +150,7 @@ class Comparison:
         seed: int = 0,
         threads: int | None = None,
         eval_every_s: float | None = None,
+        overrides: dict[str, object] | None = None,
     ) -> None:
         from seussbot import defaults
         from seussbot.corpus import load_corpus
@@ -166,12 +167,14 @@ class Comparison:
         self.minutes, self.steps = minutes, steps
         self.vocab: Vocab = Vocab.build(self.corpus.text, self.corpus.manifest.level)
         preset = PRESETS.get(self.corpus.manifest.preset or "") or preset_for_size(len(self.corpus.text))
-        self.contestants = plan(self.cells, len(self.vocab), preset.hidden_size, preset.layers, preset.embed_dim)
+        extra = dict(overrides or {})  # network sizes of the reference LSTM, and TrainConfig fields
+        hidden, layers, embed_dim = (int(extra.pop(k, getattr(preset, k))) for k in ("hidden_size", "layers", "embed_dim"))  # type: ignore[call-overload]
+        self.contestants = plan(self.cells, len(self.vocab), hidden, layers, embed_dim)
         networks = len(self.contestants)
         threads = threads or max(1, (os.cpu_count() or 1))
         options: dict[str, object] = {
             "threads": threads, "early_stop": None, "seed": seed,
-            "eval_every_s": eval_every_s or defaults.eval_every_s(len(self.corpus.text)),
+            "eval_every_s": eval_every_s or defaults.eval_every_s(len(self.corpus.text)), "embed_dim": embed_dim, **extra,
         }
         if steps is not None:
             options["max_steps"] = steps
@@ -299,28 +302,28 @@ def _judge(
 def lesson(results: Sequence[ModelResult], level: str = "char") -> str:
     """One sentence from the numbers: the probe's farthest band if the corpus has one, else bits and mistakes.
 
-    'After 6,000 steps the LSTM ends 92% of stories with the right hero across
-    200-400 characters; the RNN 9% (chance 10%).'
+    'After 6,000 steps the LSTM is right 92% of the time (right hero at the
+    ending, 200-400 characters back); the RNN 9% (chance 10%).'
     """
     networks = [r for r in results if r.cell != NGRAM]
     if not networks:
         return ""
     steps = min(r.steps for r in networks)
     when = f"After {steps:,} steps" if steps else "Before any training"
-    probed = [r for r in networks if r.probe is not None and _far_share(r.probe) is not None]
+    probed = [r for r in networks if r.probe is not None and far_share(r.probe) is not None]
     if len(probed) >= 2:
-        ranked = sorted(probed, key=lambda r: -_far_share(r.probe))  # type: ignore[arg-type, operator]
+        ranked = sorted(probed, key=lambda r: -far_share(r.probe))  # type: ignore[arg-type, operator]
         best, worst = ranked[0], ranked[-1]
-        band = _far_band(best.probe)  # type: ignore[arg-type]
+        band = far_band(best.probe)  # type: ignore[arg-type]
         title = best.probe.title  # type: ignore[union-attr]
-        where = f" across {band.label} {'characters' if level == 'char' else 'words'} back" if band.label else ""
-        rest = "; ".join(f"the {r.cell.upper()} {_pct(_far_share(r.probe))}" for r in ranked[1:])
+        unit = "characters" if level == "char" else "words"
+        what = f"({title}, {band.label} {unit} back)" if band.label else f"({title})"
         chance = _pct(best.probe.chance)  # type: ignore[union-attr]
-        if _far_share(best.probe) - _far_share(worst.probe) < 0.05:  # type: ignore[operator]
-            return f"{when} no network is ahead on {title}{where}: " + "; ".join(
-                f"the {r.cell.upper()} {_pct(_far_share(r.probe))}" for r in ranked
-            ) + f" (chance {chance})."
-        return f"{when} the {best.cell.upper()} gets {title}{where} {_pct(_far_share(best.probe))} of the time; {rest} (chance {chance})."
+        if far_share(best.probe) - far_share(worst.probe) < 0.05:  # type: ignore[operator]
+            shares = "; ".join(f"the {r.cell.upper()} {_pct(far_share(r.probe))}" for r in ranked)
+            return f"{when} no network is ahead {what}: {shares} (chance {chance})."
+        rest = "; ".join(f"the {r.cell.upper()} {_pct(far_share(r.probe))}" for r in ranked[1:])
+        return f"{when} the {best.cell.upper()} is right {_pct(far_share(best.probe))} of the time {what}; {rest} (chance {chance})."
     unit = "bits per character" if level == "char" else "bits per word"
     scored = sorted((r for r in results if r.val_bits is not None), key=lambda r: r.val_bits)  # type: ignore[arg-type, return-value]
     if not scored:
@@ -334,14 +337,14 @@ def lesson(results: Sequence[ModelResult], level: str = "char") -> str:
     return sentence + "."
 
 
-def _far_band(probe: "ProbeResult"):
+def far_band(probe: "ProbeResult"):
     """The farthest band that was asked at all: where memory is tested hardest."""
     asked = [band for band in probe.bands if band.asked]
     return asked[-1] if asked else probe.bands[-1]
 
 
-def _far_share(probe: "ProbeResult | None") -> float | None:
-    return None if probe is None else _far_band(probe).share
+def far_share(probe: "ProbeResult | None") -> float | None:
+    return None if probe is None else far_band(probe).share
 
 
 def _name(result: ModelResult) -> str:

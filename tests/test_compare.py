@@ -44,10 +44,12 @@ def _result(cell: str, far: int, steps: int = 6000, bits: float = 1.5) -> ModelR
 
 def test_the_lesson_is_made_of_the_numbers() -> None:
     sentence = lesson([_result("rnn", 9), _result("lstm", 92)])
-    assert sentence.startswith("After 6,000 steps the LSTM gets right hero at the ending across 200-400 characters back 92%")
-    assert "the RNN 9% (chance 10%)" in sentence
+    assert sentence == (
+        "After 6,000 steps the LSTM is right 92% of the time (right hero at the ending, 200-400 characters back); "
+        "the RNN 9% (chance 10%)."
+    )
     flipped = lesson([_result("rnn", 80), _result("lstm", 30)])
-    assert "the RNN gets" in flipped and "the LSTM 30%" in flipped
+    assert "the RNN is right 80%" in flipped and "the LSTM 30%" in flipped
     assert "no network is ahead" in lesson([_result("rnn", 50), _result("lstm", 52)])
     assert "After 10 steps" in lesson([_result("rnn", 9, steps=10), _result("lstm", 92, steps=12)])
 

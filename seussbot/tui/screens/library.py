@@ -33,6 +33,7 @@ class LibraryScreen(Screen):
         Binding("l", "cycle('level')", "Level", show=False),
         Binding("p", "cycle('preset')", "Size", show=False),
         Binding("m", "cycle('minutes')", "Time", show=False),
+        Binding("v", "compare", "Compare"),
         Binding("i", "import_corpus", "Import"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -152,6 +153,13 @@ class LibraryScreen(Screen):
             self.notify(self.models[name].damaged or "", severity="error")
         elif kind == "model":
             self.app.open_studio(model=name)
+
+    def action_compare(self) -> None:
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "corpus":
+            self.notify("Compare trains networks on a corpus: highlight one first.", severity="warning")
+            return
+        self.app.open_compare(name)
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)

@@ -37,6 +37,7 @@ class LineChart(Widget):
         "line-chart--series-1",
         "line-chart--series-2",
         "line-chart--series-3",
+        "line-chart--series-4",
         "line-chart--empty",
     }
     X_AXES = {"step": "steps", "tokens": "characters seen"}
