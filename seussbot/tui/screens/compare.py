@@ -195,7 +195,9 @@ class CompareScreen(Screen):
         labels = comparison.labels
         for column in self.query(ModelColumn):
             column.label = labels.get(column.cell, column.cell)
-            column.border_title = Content.from_markup(f"[{SWATCH[column.cell]}]━[/] ") + Content(column.label)
+            name, _, size = column.label.partition(" · ")
+            column.border_title = Content.from_markup(f"[{SWATCH[column.cell]}]━[/] ") + Content(name)
+            column.border_subtitle = size
         level = comparison.vocab.level
         unit = "bits per word" if level == "word" else "bits per character"
         self.query_one("#val-panel").border_title = f"Validation ({unit})"
@@ -303,8 +305,8 @@ class CompareScreen(Screen):
         )
 
     def _numbers(self, result: ModelResult) -> str:
-        parts = [] if result.cell == NGRAM else [f"step {result.steps:,}"]
-        parts.append("–" if result.val_bits is None else f"{result.val_bits:.3f} bits")
+        """'1.94 bits · 88%': the column is narrow; steps are the same for all and in the lesson."""
+        parts = ["–" if result.val_bits is None else f"{result.val_bits:.2f} bits"]
         if result.probe is not None and result.probe.share is not None:
             band = far_band(result.probe)
             parts.append(f"{band.label} {100 * (band.share or 0):.0f}%".strip())
