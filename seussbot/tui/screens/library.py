@@ -34,6 +34,7 @@ class LibraryScreen(Screen):
         Binding("p", "cycle('preset')", "Size", show=False),
         Binding("m", "cycle('minutes')", "Time", show=False),
         Binding("i", "import_corpus", "Import"),
+        Binding("v", "inside", "Look inside", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -152,6 +153,16 @@ class LibraryScreen(Screen):
             self.notify(self.models[name].damaged or "", severity="error")
         elif kind == "model":
             self.app.open_studio(model=name)
+
+    def action_inside(self) -> None:
+        """Look inside a saved model, reading its corpus's held-out text."""
+        from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "model" or name not in self.models or self.models[name].damaged:
+            self.notify("Highlight a saved model to look inside it.", severity="warning")
+            return
+        self.app.push_screen(InsideScreen(InsideRequest("", model=name, name=name)))
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)
