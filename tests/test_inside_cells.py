@@ -91,7 +91,7 @@ def test_chunked_reading_carries_the_state(monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.parametrize("cell", CELLS)
 def test_the_weight_breakdown_adds_up_to_the_weight_count(cell: str) -> None:
     model = CharRNN(ModelConfig(cell, vocab_size=30, hidden_size=16, layers=2, embed_dim=8))  # type: ignore[arg-type]
-    matrices = weight_breakdown(model)
+    matrices = weight_breakdown(model.config)
     assert sum(m.count for m in matrices) == model.parameter_count()
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[cell]
     assert len([m for m in matrices if m.layer == 2 and m.name.startswith("W_h")]) == gates

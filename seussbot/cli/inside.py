@@ -63,7 +63,7 @@ def inspect_json(loaded, text: str, reading, found) -> dict:
         "parameters": loaded.model.parameter_count(),
         "weights": [
             {"name": m.name, "layer": m.layer, "gate": m.gate, "rows": m.rows, "cols": m.cols, "count": m.count}
-            for m in weight_breakdown(loaded.model)
+            for m in weight_breakdown(config)
         ],
     }
 

@@ -2,7 +2,7 @@
 
 For each layer and gate: W_x (from the layer's input), W_h (from its own last
 state) and the biases; plus the embedding and the readout. The counts add up
-to `CharRNN.parameter_count()` (PyTorch keeps two bias vectors per gate, b_ih
+to `CharRNN.parameter_count()` (tested), and need only the network's description (PyTorch keeps two bias vectors per gate, b_ih
 and b_hh, and both are counted).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from seussbot.inside.tracks import GATE_ORDER
-from seussbot.model import CharRNN
+from seussbot.model import ModelConfig
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,8 @@ class WeightMatrix:
         return self.rows * self.cols
 
 
-def weight_breakdown(model: CharRNN) -> list[WeightMatrix]:
-    """Every matrix and bias of the network, in the order the data flows through them."""
-    cfg = model.config
+def weight_breakdown(cfg: ModelConfig) -> list[WeightMatrix]:
+    """Every matrix and bias of the network `cfg` describes, in the order the data flows through them."""
     size = cfg.hidden_size
     found = [WeightMatrix("embedding", None, None, cfg.vocab_size, cfg.embed_dim)]
     for layer in range(cfg.layers):

@@ -37,6 +37,7 @@ from seussbot.tui.widgets.written import Written
 
 if TYPE_CHECKING:
     from seussbot.inside.reading import Reading
+    from seussbot.model import CharRNN
 
 CELLS_TOKENS = 20_000  # validation text read to find cells: about a second on a small network
 REACH_DELAY_S = 0.15  # a reach is measured once the cursor rests
@@ -84,6 +85,7 @@ class InsideScreen(Screen):
         self.corpus = request.corpus
         self.split_mode = request.split_mode
         self.reading: Reading | None = None
+        self.model: CharRNN | None = None  # the snapshot read (reach and cells use the same weights)
         self.shown_layer = 0
         self.track_index = 0
         self.by_variance = True
@@ -152,7 +154,8 @@ class InsideScreen(Screen):
                 return
             from seussbot.inside.reading import read_text
 
-            reading = read_text(self.source.snapshot(), self.source.vocab, text)
+            self.model = self.source.snapshot()  # reading, reach and cells all look at these weights
+            reading = read_text(self.model, self.source.vocab, text)
             marks = []
             if self.source.profile is not None and self.source.vocab.level == "char":
                 from seussbot.mistakes import find_mistakes
@@ -324,11 +327,11 @@ class InsideScreen(Screen):
         from seussbot.inside.reach import reach
 
         torch.set_num_threads(1)
-        if self.source is None or position < 1:
+        if self.source is None or self.model is None or position < 1:
             self.post_message(self.Reached(position, None))
             return
         try:
-            self.post_message(self.Reached(position, reach(self.source.snapshot(), self.source.vocab, text, position)))
+            self.post_message(self.Reached(position, reach(self.model, self.source.vocab, text, position)))
         except SeussbotError:
             self.post_message(self.Reached(position, None))
 
@@ -370,12 +373,12 @@ class InsideScreen(Screen):
         from seussbot.inside.cells import find_cells
 
         torch.set_num_threads(1)
-        if self.source is None or self.corpus is None:
+        if self.source is None or self.model is None or self.corpus is None:
             self.post_message(self.CellsFound(None, "The corpus this model learned is not at hand."))
             return
         try:
             _, validation = self.corpus.split(mode=self.split_mode)  # type: ignore[arg-type]
-            report = find_cells(self.source.snapshot(), self.source.vocab, validation, max_tokens=CELLS_TOKENS)
+            report = find_cells(self.model, self.source.vocab, validation, max_tokens=CELLS_TOKENS)
             self.post_message(self.CellsFound(report.findings))
         except SeussbotError as error:
             self.post_message(self.CellsFound(None, str(error)))
@@ -405,12 +408,13 @@ class InsideScreen(Screen):
         side = self.query_one(ContentSwitcher)
         if side.current == "inside-weights":
             self._side("inside-equations", "Equations")
-        elif self.source is not None:
+        elif self.model is not None:
             from seussbot.inside.weights import weight_breakdown
 
-            model = self.source.snapshot()
-            self.query_one(WeightsTable).show(weight_breakdown(model), model.parameter_count())
-            self._side("inside-weights", f"Weights: {model.parameter_count():,}")
+            matrices = weight_breakdown(self.model.config)
+            total = sum(m.count for m in matrices)
+            self.query_one(WeightsTable).show(matrices, total)
+            self._side("inside-weights", f"Weights: {total:,}")
 
     def _side(self, which: str, title: str) -> None:
         side = self.query_one(ContentSwitcher)
