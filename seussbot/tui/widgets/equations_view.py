@@ -55,6 +55,8 @@ def equation_lines(step: UnitStep) -> list[tuple[str, str, str]]:
 
 
 class EquationsView(Static):
+    _rows = -1
+
     def show(self, step: UnitStep, token: str) -> None:
         width = self.content_region.width or 80
         lines = Text()
@@ -64,4 +66,7 @@ class EquationsView(Static):
             apart = len(equation) + 3 + len(names) > width  # the names on their own line when narrow
             lines.append(f"\n    {names}\n" if apart else f"   {names}\n", style="dim")
         lines.rstrip()
-        self.update(Group(Text(f"unit {step.unit} of layer {step.layer + 1}, after '{token}'", style="bold"), lines))
+        # A layout pass only when the number of lines changes (a new cell or width), not per cursor move.
+        rows = lines.plain.count("\n")
+        self.update(Group(Text(f"unit {step.unit} of layer {step.layer + 1}, after '{token}'", style="bold"), lines), layout=rows != self._rows)
+        self._rows = rows

@@ -35,12 +35,14 @@ class GateStrips(ScrollView):
         self.cursor = 0
         self.start = 0  # the first character shown
         self._styles: dict[tuple[int, bool], Style] = {}
+        self._rows: dict[tuple[int, int, int], list[Segment]] = {}  # (unit, start, stop) -> cells, cursor-free
 
     def show(self, tokens: list[str], values: torch.Tensor, scale: Scale, order: list[int]) -> None:
         """New values (characters, units) on a new scale, rows in `order`."""
         self.tokens, self.scale, self.order = tokens, scale, order
         self.levels = _levels(values, scale)
         self._styles.clear()
+        self._rows.clear()
         self.virtual_size = Size(self.size.width, len(order) + 1)
         self._keep_cursor_in_view()
         self.refresh()
@@ -62,6 +64,7 @@ class GateStrips(ScrollView):
 
     def notify_style_update(self) -> None:
         getattr(self, "_styles", {}).clear()
+        getattr(self, "_rows", {}).clear()
         super().notify_style_update()
 
     def _columns(self) -> int:
@@ -93,11 +96,22 @@ class GateStrips(ScrollView):
             "gate-strips--selected" if unit == self.selected else "gate-strips--label"
         )
         segments = [Segment(f"{'▶' if unit == self.selected else ' '}{unit:>4} ", label_style)]
-        levels = self.levels[self.start : stop, unit].tolist()
-        for offset, level in enumerate(levels):
-            at_cursor = self.start + offset == self.cursor
-            segments.append(Segment("▏" if at_cursor else " ", self._style(level, at_cursor, base)))
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        cells = self._cells(unit, stop, base)
+        offset = self.cursor - self.start
+        if 0 <= offset < len(cells):  # only the cursor's cell differs from the cached row
+            cells = cells.copy()
+            cells[offset] = Segment("▏", self._style(int(self.levels[self.cursor, unit]), True, base))
+        return Strip([*segments, *cells]).extend_cell_length(width, base).crop(0, width)
+
+    def _cells(self, unit: int, stop: int, base: Style) -> list[Segment]:
+        """One unit's coloured cells from `start` to `stop`, built once per window (cursor moves reuse them)."""
+        key = (unit, self.start, stop)
+        cells = self._rows.get(key)
+        if cells is None:
+            assert self.levels is not None
+            levels = self.levels[self.start : stop, unit].tolist()
+            cells = self._rows[key] = [Segment(" ", self._style(level, False, base)) for level in levels]
+        return cells
 
     def _header(self, base: Style, stop: int) -> Strip:
         text_style = base + self.get_component_rich_style("gate-strips--text")
