@@ -106,3 +106,11 @@ def test_the_equations_numbers_make_the_cells_next_state() -> None:
     assert step["cell"] == pytest.approx(step["forget"] * step["cell_before"] + step["input"] * step["candidate"], abs=1e-6)
     assert step["hidden"] == pytest.approx(step["output"] * torch.tanh(torch.tensor(step["cell"])).item(), abs=1e-6)
     assert step["hidden_before"] == pytest.approx(float(reading.tracks[1]["hidden"][11, 5]))
+
+
+def test_a_feature_the_text_never_shows_finds_no_cell() -> None:
+    text = "no quotes here.\nnor here.\n" * 20
+    vocab = Vocab.build(text)
+    model = CharRNN(ModelConfig("rnn", vocab_size=len(vocab), hidden_size=8, layers=1, embed_dim=4)).eval()
+    features = {f.feature for f in find_cells(model, vocab, text).findings}
+    assert "quote" not in features and {"line", "word", "sentence"} <= features

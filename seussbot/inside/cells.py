@@ -65,7 +65,10 @@ def find_cells(
     features: list[Feature] = list(FEATURES)
     if vocab.level == "char":
         features += hero_features("".join(tokens))
-    feature_values = torch.tensor([f.values(tokens) for f in features], dtype=torch.float64).T  # (n, F)
+    columns = [f.values(tokens) for f in features]
+    kept = [i for i, column in enumerate(columns) if len(set(column)) > 1]  # a text without quotes has no quote cell
+    features = [features[i] for i in kept]
+    feature_values = torch.tensor([columns[i] for i in kept], dtype=torch.float64).T  # (n, F)
     model = model.eval()
     names = activation_tracks(model.config.cell)
     sums = _Sums(feature_values)
