@@ -173,3 +173,19 @@ async def test_the_library_opens_a_saved_model_to_look_inside(story: str, tmp_pa
         await pilot.press("v")
         await until(lambda: isinstance(app.screen, InsideScreen) and app.screen.reading is not None)
         assert store.list_models()[0].name == session.name
+
+
+async def test_the_mistake_under_the_cursor_is_named(trained) -> None:
+    text = "Ann hid a gopip.\n"
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, InsideRequest("", model=trained.name))
+        await pilot.press("e")
+        screen.query_one(TextArea).text = text
+        await pilot.press("ctrl+r")
+        view = screen.query_one(InsideText)
+        await until(lambda: screen.reading is not None and len(screen.reading) == len(text) and view.written.marks)
+        assert any(m.kind == "made-up" and text[m.start:m.end] == "gopip" for m in view.written.marks)
+        view.action_cursor_to(text.index("gopip") + 2)
+        await pilot.pause()
+        assert "made-up" in _rendered(screen.query_one(CursorInspector)).lower()

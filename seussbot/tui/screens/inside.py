@@ -63,9 +63,14 @@ class InsideScreen(Screen):
     ]
 
     class Read(Message):
-        def __init__(self, reading: "Reading | None", marks: list, error: str | None = None) -> None:
+        def __init__(self, reading: "Reading | None", error: str | None = None) -> None:
             super().__init__()
-            self.reading, self.marks, self.error = reading, marks, error
+            self.reading, self.error = reading, error
+
+    class Marked(Message):
+        def __init__(self, text: str, marks: list) -> None:
+            super().__init__()
+            self.text, self.marks = text, marks
 
     class Reached(Message):
         def __init__(self, position: int, found: object) -> None:
@@ -150,20 +155,23 @@ class InsideScreen(Screen):
                 if not text and self.corpus is not None:  # a saved model reads what it never trained on
                     text = self.text = excerpt(self.corpus.split(mode=self.split_mode)[1])  # type: ignore[arg-type]
             if not text:
-                self.post_message(self.Read(None, [], None))
+                self.post_message(self.Read(None))
                 return
             from seussbot.inside.reading import read_text
 
             self.model = self.source.snapshot()  # reading, reach and cells all look at these weights
-            reading = read_text(self.model, self.source.vocab, text)
-            marks = []
+            self.post_message(self.Read(read_text(self.model, self.source.vocab, text)))
             if self.source.profile is not None and self.source.vocab.level == "char":
-                from seussbot.mistakes import find_mistakes
+                from seussbot.mistakes import find_mistakes  # after the reading is on screen: judging can wait
 
-                marks = as_marks(find_mistakes(text, self.source.profile))
-            self.post_message(self.Read(reading, marks))
+                self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
         except SeussbotError as error:
-            self.post_message(self.Read(None, [], str(error)))
+            self.post_message(self.Read(None, str(error)))
+
+    @on(Marked)
+    def _marked(self, message: Marked) -> None:
+        if message.text == self.text and self.reading is not None:
+            self.view.add_marks(message.marks)
 
     @on(Read)
     def _shown_reading(self, message: Read) -> None:
@@ -187,7 +195,6 @@ class InsideScreen(Screen):
             Written(join.join(level, token), float(reading.prob[t]), tuple(reading.candidates(t, self.source.vocab)), float(reading.entropy_bits[t]))  # type: ignore[union-attr]
             for t, token in enumerate(reading.tokens)
         ])
-        view.add_marks(message.marks)
         self.shown_layer = min(self.shown_layer, reading.layers - 1)
         self.track_index %= len(TRACKS[reading.cell])
         self.sub_title = f"{reading.cell.upper()} · {reading.layers} layer{'s' if reading.layers > 1 else ''} · {len(reading):,} tokens read"
