@@ -35,6 +35,7 @@ class LibraryScreen(Screen):
         Binding("m", "cycle('minutes')", "Time", show=False),
         Binding("v", "compare", "Compare"),
         Binding("i", "import_corpus", "Import"),
+        Binding("g", "inside", "Look inside", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -160,6 +161,16 @@ class LibraryScreen(Screen):
             self.notify("Compare trains networks on a corpus: highlight one first.", severity="warning")
             return
         self.app.open_compare(name)
+
+    def action_inside(self) -> None:
+        """Look inside a saved model, reading its corpus's held-out text."""
+        from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "model" or name not in self.models or self.models[name].damaged:
+            self.notify("Highlight a saved model to look inside it.", severity="warning")
+            return
+        self.app.push_screen(InsideScreen(InsideRequest("", model=name, name=name)))
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)
