@@ -37,7 +37,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import torch
@@ -432,3 +432,46 @@ def _memory_window(text: str, word: str, start: int) -> int:
 
 def _shown(token: str) -> str:
     return {"\n": "'\\n'", " ": "' '", "\t": "'\\t'"}.get(token, repr(token))
+
+
+# -- what a screen reads with -------------------------------------------------------------
+@dataclass(frozen=True)
+class ReadSubject:
+    """A model to read with, wherever it comes from: a saved file, or a session training now.
+
+    `snapshot` is called in a worker thread (a training session hands out a copy
+    of its weights); the corpus gives the oracles and the held-out text.
+    """
+
+    name: str
+    vocab: Vocab
+    snapshot: Callable[[], "CharRNN"]
+    corpus: "Corpus | None"
+    split_mode: "SplitMode" = "interleaved"
+    corpus_problem: str | None = None  # why the corpus is missing, in one sentence
+
+    @classmethod
+    def of_saved(cls, name: str) -> "ReadSubject":
+        from seussbot.errors import SeussbotError
+        from seussbot.session import load_model
+
+        loaded = load_model(name)
+        try:
+            corpus, problem = model_corpus(loaded), None
+        except SeussbotError as error:
+            corpus, problem = None, str(error)
+        return cls(loaded.name, loaded.vocab, lambda: loaded.model, corpus, split_mode_of(loaded), problem)
+
+    @classmethod
+    def of_session(cls, session) -> "ReadSubject":
+        return cls(session.name, session.vocab, session.snapshot_model, session.corpus, session.split_mode)
+
+    def oracles(self) -> Oracles | None:
+        return Oracles.of_corpus(self.corpus, self.vocab, self.split_mode) if self.corpus is not None else None
+
+    def held_out(self) -> str:
+        if self.corpus is None:
+            from seussbot.errors import CorpusError
+
+            raise CorpusError(self.corpus_problem or "The model's corpus cannot be loaded, so it has no held-out text.")
+        return self.corpus.split(mode=self.split_mode)[1]

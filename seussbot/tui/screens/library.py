@@ -34,6 +34,7 @@ class LibraryScreen(Screen):
         Binding("p", "cycle('preset')", "Size", show=False),
         Binding("m", "cycle('minutes')", "Time", show=False),
         Binding("i", "import_corpus", "Import"),
+        Binding("r", "read", "Read (model)", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -152,6 +153,16 @@ class LibraryScreen(Screen):
             self.notify(self.models[name].damaged or "", severity="error")
         elif kind == "model":
             self.app.open_studio(model=name)
+
+    def action_read(self) -> None:
+        """The highlighted saved model reads its corpus's held-out text (the read screen)."""
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "model" or name not in self.models or self.models[name].damaged:
+            self.notify("Reading needs a saved model: highlight one first.", severity="warning")
+            return
+        from seussbot.tui.screens.read import ReadScreen
+
+        self.app.push_screen(ReadScreen(model=name))
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)

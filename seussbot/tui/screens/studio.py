@@ -54,6 +54,7 @@ class StudioScreen(Screen):
         Binding("plus,equals_sign", "length(1)", "Longer", show=False),
         Binding("x", "x_axis", "Steps/chars", show=False),
         Binding("s", "save", "Save"),
+        Binding("r", "read", "Read", show=False),
         Binding("b", "back", "Library"),
         Binding("escape", "leave_prompt", "Leave prompt"),
         Binding("question_mark", "help", "Help"),
@@ -352,6 +353,15 @@ class StudioScreen(Screen):
         from seussbot.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+    def action_read(self) -> None:
+        """The network as it is now reads its held-out text; training goes on underneath."""
+        from seussbot.tui.screens.read import ReadScreen
+
+        if self.session is None and not self.request.model:
+            self.notify("The model is still loading.", severity="warning")
+            return
+        self.app.push_screen(ReadScreen.from_studio(self.session, self.request.model))
 
     async def action_back(self) -> None:
         await self.shutdown()
