@@ -46,7 +46,7 @@ class BreakdownBars(Widget):
         largest = max(reading.breakdown.values(), default=0) or 1  # the largest kind fills the width
         out = Text(no_wrap=True, overflow="ellipsis")
         share_read = errors / reading.read_count if reading.read_count else 0.0
-        out.append(f"{errors:,} errors, {share_read:.0%} of what it read\n", dim)
+        out.append(f"{errors:,} errors ({share_read:.0%} of all)\n", dim)
         for kind in CATEGORIES:
             count = reading.breakdown[kind]
             share = count / errors if errors else 0.0
