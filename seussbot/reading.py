@@ -75,6 +75,7 @@ STREAM_MIN = 2_048  # tokens per stream at least: fewer tokens are read as one e
 STREAMS_MAX = 64
 WARMUP = 256  # tokens each later stream reads before its own part, to settle its state
 CHUNK = 512  # time steps per forward call; the state is carried between calls
+TRIAL_CHUNK = 32  # time steps of each thread-count trial
 
 
 # -- the forward pass -------------------------------------------------------------------
@@ -118,23 +119,30 @@ def forward_stats(model: "CharRNN", ids: np.ndarray, start_id: int, k: int = TOP
     top_probs = np.empty((streams, width, k), dtype=np.float32)
     state = None
     chooser = _ThreadChoice(threads)
-    for c in range(0, width, CHUNK):
+    for c, end in _chunks(width, len(chooser.trials)):
         chooser.before_chunk()
-        xs = torch.from_numpy(x[:, c : c + CHUNK]).to(device)
-        ys = torch.from_numpy(y[:, c : c + CHUNK]).to(device)
+        xs = torch.from_numpy(x[:, c:end]).to(device)
+        ys = torch.from_numpy(y[:, c:end]).to(device)
         logits, state = model(xs, state)
         logp = torch.log_softmax(logits.float(), dim=-1)
         true = logp.gather(-1, ys.unsqueeze(-1))
-        prob[:, c : c + CHUNK] = true.squeeze(-1).exp().double().cpu().numpy()
-        rank[:, c : c + CHUNK] = (logp > true).sum(-1).cpu().numpy() + 1
+        prob[:, c:end] = true.squeeze(-1).exp().double().cpu().numpy()
+        rank[:, c:end] = (logp > true).sum(-1).cpu().numpy() + 1
         best = torch.topk(logp, k, dim=-1)
-        top_ids[:, c : c + CHUNK] = best.indices.cpu().numpy()
-        top_probs[:, c : c + CHUNK] = best.values.exp().cpu().numpy()
+        top_ids[:, c:end] = best.indices.cpu().numpy()
+        top_probs[:, c:end] = best.values.exp().cpu().numpy()
         chooser.after_chunk()
     chooser.restore()
     keep = [(row, a - s, e - s) for row, (s, a, e) in enumerate(zip(begins, bounds[:-1], bounds[1:]))]
     gather = lambda arr: np.concatenate([arr[row, lo:hi] for row, lo, hi in keep])  # noqa: E731
     return TokenStats(gather(prob), gather(rank), gather(top_ids), gather(top_probs))
+
+
+def _chunks(width: int, trials: int) -> list[tuple[int, int]]:
+    """Time-step ranges: a short one per thread trial (a slow count must cost little), then CHUNK each."""
+    bounds = [min(width, TRIAL_CHUNK * i) for i in range(trials + 1)]
+    bounds += list(range(bounds[-1] + CHUNK, width, CHUNK)) + [width]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 class _ThreadChoice:
@@ -150,8 +158,9 @@ class _ThreadChoice:
         from seussbot.threads import candidates
 
         self.original = torch.get_num_threads()
-        # The first chunk is not measured: it pays for the kernels' set-up.
-        self.trials = [threads] if threads else [self.original, *candidates()]
+        # The first chunk is not measured: it pays for the kernels' set-up (on one
+        # thread, which is never the disaster that all cores of a busy machine can be).
+        self.trials = [threads] if threads else [1, *candidates()]
         self.times: list[float] = []
 
     def before_chunk(self) -> None:
