@@ -121,3 +121,18 @@ def test_held_out_text_is_the_validation_split_of_the_models_corpus(loaded) -> N
     held = reading.held_out_text(loaded)
     train, val = load_corpus(loaded.meta["corpus"]["path"]).split()
     assert held == val and held not in train
+
+
+def test_a_word_level_model_reads_words_with_unknown_words_apart() -> None:
+    from seussbot.model import CharRNN, ModelConfig
+
+    vocab = Vocab.build("Doug saw Jane. Jane saw Spot. Spot saw Doug.\n", level="word")
+    torch.manual_seed(0)
+    model = CharRNN(ModelConfig("lstm", len(vocab), hidden_size=16))
+    train = "Doug saw Jane. Jane saw Spot. Spot saw Doug.\n" * 10
+    oracles = reading.Oracles(count_ngrams(np.array(vocab.encode(train)), len(vocab)), Counter(reading.WORD.findall(train)))
+    result = reading.read_text(model, vocab, "Doug saw Zed. Jane saw Doug.", oracles)
+    assert result.tokens == ["Doug", "saw", "Zed", ".", "Jane", "saw", "Doug", "."]
+    assert result.category[2] == "unknown" and result.unknown_count == 1
+    assert all(c in (*reading.CATEGORIES, "correct", "unknown") for c in result.category)
+    assert "word-start" not in result.category  # every word token starts a word: that oracle is for characters
