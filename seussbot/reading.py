@@ -95,7 +95,7 @@ def forward_stats(model: "CharRNN", ids: np.ndarray, start_id: int, k: int = TOP
 
     A long text is cut into up to 64 streams of at least 2,048 tokens, read
     side by side as one batch (a batch of one would leave the CPU idle between
-    tiny matrix-vector products). Each stream after the first first reads the
+    tiny matrix-vector products). Every stream but the first reads the
     256 tokens before its part, so its state has settled when its part begins
     (the difference from one stream with the state carried throughout is
     measured in tests); within a stream the state is carried from chunk to chunk.
