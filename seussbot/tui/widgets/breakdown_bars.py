@@ -42,7 +42,7 @@ class BreakdownBars(Widget):
         if reading is None:
             return Text("The breakdown appears once the model has read.", dim)
         errors = reading.errors
-        width = max(4, self.size.width - 14 - 13)
+        width = max(4, self.size.width - 15 - 14)
         largest = max(reading.breakdown.values(), default=0) or 1  # the largest kind fills the width
         out = Text(no_wrap=True, overflow="ellipsis")
         share_read = errors / reading.read_count if reading.read_count else 0.0
@@ -52,9 +52,9 @@ class BreakdownBars(Widget):
             share = count / errors if errors else 0.0
             here = kind == self.current
             label = self.get_component_rich_style("breakdown-bars--current" if here else "breakdown-bars--label")
-            out.append(f"{kind:<14}", label)
+            out.append(f"{kind:<15}", label)
             out.append(_bar(count / largest, width).ljust(width), self.get_component_rich_style("breakdown-bars--bar"))
-            out.append(f" {count:>7,} {share:>4.0%}\n", label)
+            out.append(f"  {count:>7,} {share:>4.0%}\n", label)
         return out
 
 
