@@ -94,3 +94,16 @@ def test_the_scale_puts_each_value_in_one_step() -> None:
         "scale--r0", "scale--r1", "scale--r1", "scale--r2", "scale--r2", "scale--r3",
     ]
     assert style_class("surprise", float("nan"), 0) == style_class("rank", float("nan"), 0) == "scale--unknown"
+
+
+async def test_help_on_the_read_screen_explains_the_kinds(trained) -> None:
+    from seussbot.tui.screens.help import HelpScreen
+
+    app = SeussbotApp(catalog=Catalog(only=()), warm_up=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ReadScreen(model=trained.name))
+        await until(lambda: isinstance(app.screen, ReadScreen) and app.screen.reading is not None)
+        await pilot.press("question_mark")
+        await until(lambda: isinstance(app.screen, HelpScreen))
+        about = str(app.screen.query_one("#help-about", Static).content)
+        assert "dynamic-memory" in about and "Karpathy" in about

@@ -63,6 +63,20 @@ class ReadScreen(Screen):
         self.mode_index = 0
         self.hardest_index = -1
 
+    @property
+    def help_about(self) -> str:
+        """What the help screen says here: the colours, and what each kind of error means."""
+        from seussbot.reading import CATEGORIES, EXPLANATIONS
+
+        kinds = "\n".join(f"  {kind}: {EXPLANATIONS[kind]}" for kind in CATEGORIES)
+        return (
+            "Each character is coloured by how surprised the model was to read it (bits: -log2 of the "
+            "probability it gave the true character), or, after m, by the rank of the true character "
+            "among its guesses. A character is an error when the model gave it less than 50%; errors "
+            "are sorted in this order (Karpathy, Johnson & Fei-Fei 2015), each by the first kind that "
+            "explains it:\n" + kinds + "\nPaste any text here to read it; h reads the held-out text again."
+        )
+
     @classmethod
     def from_studio(cls, session, model: str | None) -> "ReadScreen":
         """On the session training now, or on the saved model a play-only studio opened."""
