@@ -8,7 +8,7 @@ choice) and its top candidates. Totals follow GLTR (Gehrmann, Strobelt & Rush
 2019): the share of tokens in the rank bands top 1, top 10, top 100, beyond.
 
 Errors are sorted as in Karpathy, Johnson & Fei-Fei (2015), "Visualizing and
-Understanding Recurrent Networks", section 4.4: a token is an error when the
+Understanding Recurrent Networks" (its error analysis): a token is an error when the
 model gave the true token p < 0.5, and "oracles" then remove errors in a fixed
 order, each category counting the errors it removes ("peeling the onion"):
 
