@@ -10,7 +10,7 @@ surface of `CharRNN` that sampling uses, so `seussbot.sample.generate` and
 
 Smoothing: interpolated Witten-Bell (Witten & Bell 1991, "The zero-frequency
 problem"; in the interpolated form of Chen & Goodman 1998, "An empirical study
-of smoothing techniques for language modeling", section 2.4). With h a context
+of smoothing techniques for language modeling", its Witten-Bell section). With h a context
 of k tokens, h' the same context less its oldest token, c(h, w) the count of
 w after h in the training split, c(h) = sum_w c(h, w) and T(h) the number of
 distinct tokens seen after h:

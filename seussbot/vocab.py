@@ -21,7 +21,8 @@ LEVELS: tuple[Level, ...] = ("char", "word")
 
 # A word keeps inner apostrophes and hyphens ("don't", "tip-top"); every other
 # non-space character is a token of its own; a line break is a token too.
-_WORD_TOKEN = re.compile(r"\w+(?:['\u2019-]\w+)*|\n|[^\w\s]")
+WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
+_WORD_TOKEN = re.compile(rf"{WORD.pattern}|\n|[^\w\s]")
 _NO_SPACE_BEFORE = set(".,!?;:)]}%")
 _NO_SPACE_AFTER = set("([{")
 

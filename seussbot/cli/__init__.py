@@ -24,6 +24,7 @@ from seussbot.cli.commands import (
     cmd_info,
     cmd_mistakes,
     cmd_models,
+    cmd_read,
     cmd_sample,
     cmd_train,
     open_app,
@@ -174,6 +175,16 @@ def build_parser() -> argparse.ArgumentParser:
     cells.add_argument("--max-chars", type=within(limits.CELLS_TOKENS), default=30_000, help=f"tokens of it to read, {limits.CELLS_TOKENS.span} (default 30,000)")
     cells.add_argument("--json", action="store_true", help="one JSON object on stdout (fields in the README)")
     cells.set_defaults(handler=cmd_cells)
+    read = commands.add_parser("read", help="let a saved model read a text: surprise, rank and its errors by kind")
+    read.add_argument("model", metavar="MODEL", help="a saved model's name, or a path to a model file")
+    text = read.add_mutually_exclusive_group(required=True)
+    text.add_argument("--file", metavar="PATH", help=f"a UTF-8 file to read, at most {DEFAULT_MAX_BYTES // 2**20} MB")
+    text.add_argument("--text", help="the text to read")
+    text.add_argument("--held-out", action="store_true", help="the validation split of the model's own corpus")
+    read.add_argument("--against", metavar="MODEL2", help="a second model reads the same text: the change per error kind")
+    read.add_argument("--json", action="store_true", help="one JSON object on stdout, with every character's surprise, rank and category")
+    read.add_argument("--device", choices=DEVICES, type=device, default="cpu")
+    read.set_defaults(handler=cmd_read)
     return parser
 
 

@@ -39,13 +39,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from seussbot.cli.compare import run_compare
 
     return run_compare(args)
+def cmd_read(args: argparse.Namespace) -> int:
+    from seussbot.cli.read import run_read
+
+    return run_read(args)
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from seussbot.session import load_model, mistake_profile_of
     from seussbot.writing import WriteSettings, write_and_judge
 
-    prompt = args.prompt if args.prompt_file is None else _read_user_text(args.prompt_file, limits.MAX_PROMPT_BYTES)
+    prompt = args.prompt if args.prompt_file is None else read_user_text(args.prompt_file, limits.MAX_PROMPT_BYTES)
     loaded = load_model(args.model, device=args.device)
     loaded.vocab.encode(prompt)  # a prompt the model cannot read is refused before anything is written
     profile = mistake_profile_of(loaded) if args.mistakes or args.json else None
@@ -197,7 +201,7 @@ def cmd_mistakes(args: argparse.Namespace) -> int:
     from seussbot.corpus import load_corpus
     from seussbot.mistakes import KINDS, NEUTRAL, find_mistakes, profile_for_corpus, summary_counts, to_json
 
-    text = args.text if args.text is not None else _read_user_text(args.file)
+    text = args.text if args.text is not None else read_user_text(args.file)
     profile = profile_for_corpus(load_corpus(args.corpus), args.level)
     found = find_mistakes(text, profile)
     if args.json:
@@ -230,6 +234,6 @@ def cmd_mistakes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_user_text(name: str, max_bytes: int | None = None) -> str:
+def read_user_text(name: str, max_bytes: int | None = None) -> str:
     """A text to examine or continue: the corpus rules, but short texts welcome and no pipes or devices."""
     return read_text_file(Path(name).expanduser(), max_bytes or DEFAULT_MAX_BYTES, min_chars=0, hint="")

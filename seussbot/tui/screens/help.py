@@ -40,7 +40,8 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = "escape closes"
             yield Static(self._keys(), id="help-keys")
             studio = type(self.underneath).__name__ == "StudioScreen"
-            yield Static(ABOUT_STUDIO if studio else ABOUT_LIBRARY, id="help-about", markup=False)
+            about = getattr(self.underneath, "help_about", None)  # a screen may say what it shows
+            yield Static(about or (ABOUT_STUDIO if studio else ABOUT_LIBRARY), id="help-about", markup=False)
             if studio:
                 yield Static(self._mistakes(), id="help-mistakes")
 

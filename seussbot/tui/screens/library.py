@@ -36,6 +36,7 @@ class LibraryScreen(Screen):
         Binding("v", "compare", "Compare"),
         Binding("i", "import_corpus", "Import"),
         Binding("g", "inside", "Look inside", show=False),
+        Binding("r", "read", "Read (model)", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -171,6 +172,15 @@ class LibraryScreen(Screen):
             self.notify("Highlight a saved model to look inside it.", severity="warning")
             return
         self.app.push_screen(InsideScreen(InsideRequest("", model=name, name=name)))
+    def action_read(self) -> None:
+        """The highlighted saved model reads its corpus's held-out text (the read screen)."""
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "model" or name not in self.models or self.models[name].damaged:
+            self.notify("Reading needs a saved model: highlight one first.", severity="warning")
+            return
+        from seussbot.tui.screens.read import ReadScreen
+
+        self.app.push_screen(ReadScreen(model=name))
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)

@@ -55,6 +55,7 @@ class StudioScreen(Screen):
         Binding("x", "x_axis", "Steps/chars", show=False),
         Binding("i", "inside", "Look inside", show=False),
         Binding("s", "save", "Save"),
+        Binding("r", "read", "Read", show=False),
         Binding("b", "back", "Library"),
         Binding("escape", "leave_prompt", "Leave prompt"),
         Binding("question_mark", "help", "Help"),
@@ -365,6 +366,14 @@ class StudioScreen(Screen):
         corpus, split = (session.corpus, session.split_mode) if session else (None, "interleaved")
         request = InsideRequest(self.writer.view.text, source=source, corpus=corpus, split_mode=split, name=self.title)
         self.app.push_screen(InsideScreen(request))
+    def action_read(self) -> None:
+        """The network as it is now reads its held-out text; training goes on underneath."""
+        from seussbot.tui.screens.read import ReadScreen
+
+        if self.session is None and not self.request.model:
+            self.notify("The model is still loading.", severity="warning")
+            return
+        self.app.push_screen(ReadScreen.from_studio(self.session, self.request.model))
 
     async def action_back(self) -> None:
         await self.shutdown()
