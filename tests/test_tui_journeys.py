@@ -69,7 +69,9 @@ async def test_enter_starts_training_and_quit_keeps_the_model(story: str) -> Non
         assert text_of(app, "#step").startswith("step ")
         assert "train" in text_of(app, "#loss") and not text_of(app, "#loss").startswith("–")
         assert "chars/s" in text_of(app, "#speed")
-        await pilot.press("q")
+        await pilot.press("q")  # while training, q asks first
+        await until(lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
         await until(lambda: not app.is_running)
     assert app.return_value == 0
     [saved] = store.list_models()

@@ -84,10 +84,11 @@ class SeussbotApp(App[int]):
         if isinstance(self.screen, LibraryScreen):
             self.screen.reload()
 
-    def open_import(self, path: Path | None) -> None:
+    def open_import(self, path: Path | None, typed: str = "") -> None:
+        """The import dialog, for a dropped `path` or for a path whose first letters were `typed`."""
         from seussbot.tui.screens.import_path import ImportScreen
 
-        self.push_screen(ImportScreen(path), callback=self._imported)
+        self.push_screen(ImportScreen(path, typed=typed), callback=self._imported)
 
     def _imported(self, name: str | None) -> None:
         if name is None:

@@ -31,9 +31,10 @@ class ImportScreen(ModalScreen[str | None]):
             super().__init__()
             self.name, self.error = name, error
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, typed: str = "") -> None:
         super().__init__()
-        self.initial = "" if path is None else str(path)
+        self.initial = typed if path is None else str(path)
+        self.typing = bool(typed)  # a path being typed: keep the focus in it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box") as box:
@@ -47,7 +48,20 @@ class ImportScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="import-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#import-path" if not self.initial else "#import-go").focus()
+        path = self.query_one("#import-path", Input)
+        if self.initial and not self.typing:
+            self.set_focus(self.query_one("#import-go"))
+        else:
+            self.set_focus(path)
+            path.cursor_position = len(path.value)
+
+    def on_key(self, event) -> None:
+        """Letters that arrive before the path field has focus (fast typing) belong in it."""
+        if self.focused is None and event.is_printable and event.character:
+            path = self.query_one("#import-path", Input)
+            path.value += event.character
+            path.cursor_position = len(path.value)
+            event.stop()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#import-go")

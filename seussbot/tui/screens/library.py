@@ -34,6 +34,10 @@ class LibraryScreen(Screen):
         Binding("p", "cycle('preset')", "Size", show=False),
         Binding("m", "cycle('minutes')", "Time", show=False),
         Binding("i", "import_corpus", "Import"),
+        # A path typed on the library (not pasted) begins with / or ~: the import dialog takes it,
+        # and every key after it, so letters of the path never act as the keys above.
+        Binding("slash", "type_path('/')", "Type a path", show=False, priority=True),
+        Binding("tilde", "type_path('~')", "Type a path", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -155,6 +159,9 @@ class LibraryScreen(Screen):
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)
+
+    def action_type_path(self, first: str) -> None:
+        self.app.open_import(None, typed=first)
 
     def action_help(self) -> None:
         from seussbot.tui.screens.help import HelpScreen

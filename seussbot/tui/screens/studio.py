@@ -45,8 +45,13 @@ class StudioScreen(Screen):
     CSS_PATH = "studio.tcss"
     AUTO_FOCUS = "#stream"  # not the prompt: with the prompt focused, letters are text, not keys
     BINDINGS = [
-        Binding("slash", "focus_prompt", "Prompt"),
-        Binding("space", "toggle_training", "Pause"),
+        # A priority binding runs before the next key is even routed, and moves focus at once,
+        # so letters typed right after "/" reach the prompt however fast they come.
+        Binding("slash", "focus_prompt", "Prompt", priority=True),
+        # One key, three meanings; the footer shows the one that applies now (check_action).
+        Binding("space", "train", "Train"),
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),
         Binding("w", "write", "Write again", show=False),
         Binding("left_square_bracket", "temperature(-1)", "Cooler", show=False),
         Binding("right_square_bracket", "temperature(1)", "Warmer", show=False),
@@ -212,18 +217,31 @@ class StudioScreen(Screen):
         self._set_state("running")
 
     def action_toggle_training(self) -> None:
+        """Space: pause, resume or train, whichever the state allows."""
+        if self.state == "running":
+            self.action_pause()
+        elif self.state == "paused":
+            self.action_resume()
+        else:
+            self.action_train()
+
+    def action_pause(self) -> None:
+        if self.runner is not None and self.state == "running":
+            self.runner.pause()
+            self._set_state("paused")
+
+    def action_resume(self) -> None:
+        if self.runner is not None and self.state == "paused":
+            self.runner.resume()
+            self._set_state("running")
+
+    def action_train(self) -> None:
         if self.runner is None:
             if self.state == "play":
                 self.notify("This model can only write: its corpus cannot be loaded.", severity="warning")
             return
         runner, session = self.runner, self.runner.sessions[0]
-        if self.state == "running":
-            runner.pause()
-            self._set_state("paused")
-        elif self.state == "paused":
-            runner.resume()
-            self._set_state("running")
-        elif self.state in ("ready", "finished", "failed") and not runner.running:
+        if self.state in ("ready", "finished", "failed") and not runner.running:
             if self.state == "finished" or session.budget_spent:
                 session.set_budget(default_minutes(session.preset))
             self._start()
@@ -231,6 +249,7 @@ class StudioScreen(Screen):
     def _set_state(self, state: str, detail: str = "") -> None:
         self.state = state
         self.stats.show_state(state, detail)
+        self.refresh_bindings()  # the footer's space label follows the state
 
     def _tick(self) -> None:
         """Take the feed's news and redraw what changed (a few times a second)."""
@@ -303,14 +322,26 @@ class StudioScreen(Screen):
             self.timeline.sample(self.session, self.profile, self.progress.train_loss if self.progress else None)
 
     # -- keys --------------------------------------------------------------------------
+    SPACE_STATES = {"train": ("ready", "finished", "failed", "loading", "play"), "pause": ("running",), "resume": ("paused",)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = self._typing()
         if action == "leave_prompt":  # only offered (and shown) while typing a prompt
-            prompts = self.query("#prompt")
-            return bool(prompts) and self.focused is prompts.first()
+            return typing
+        if action == "focus_prompt":  # while typing, "/" is a letter of the prompt
+            return not typing
+        if action in self.SPACE_STATES:
+            if self.state not in self.SPACE_STATES[action]:
+                return False
+            return None if self.state in ("loading", "play", "stopping") else True  # None: shown, dimmed
         return True
 
+    def _typing(self) -> bool:
+        prompts = self.query("#prompt")
+        return bool(prompts) and self.focused is prompts.first()
+
     def action_focus_prompt(self) -> None:
-        self.writer.prompt.focus()
+        self.set_focus(self.writer.prompt)  # now, not after the keys already queued (Widget.focus waits)
 
     def action_leave_prompt(self) -> None:
         if self.focused is self.writer.prompt:
@@ -353,12 +384,32 @@ class StudioScreen(Screen):
 
         self.app.push_screen(HelpScreen(self))
 
-    async def action_back(self) -> None:
+    @property
+    def training_under_way(self) -> bool:
+        return self.runner is not None and self.runner.running
+
+    def action_back(self) -> None:
+        self._after_asking("Training is under way. Stop it, save the model and go back to the library?", self._back)
+
+    def action_quit(self) -> None:
+        self._after_asking("Training is under way. Stop it, save the model and quit? (ctrl+q quits without asking)", self.app.action_quit)
+
+    def _after_asking(self, question: str, then) -> None:
+        """Do `then` at once when nothing trains; while training, only after a yes."""
+        if not self.training_under_way:
+            self.run_worker(then(), group="leave")
+            return
+        from seussbot.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(then(), group="leave")
+
+        self.app.push_screen(ConfirmScreen(question, "Stop training?"), callback=answered)
+
+    async def _back(self) -> None:
         await self.shutdown()
         self.dismiss()
-
-    async def action_quit(self) -> None:
-        await self.app.action_quit()
 
     # -- leaving -----------------------------------------------------------------------
     async def shutdown(self) -> None:

@@ -112,6 +112,7 @@ class WritePanel(Vertical):
     @on(Input.Submitted, "#prompt")
     def _submitted(self) -> None:
         self.write()
+        self.screen.set_focus(self.view)  # written: keys are the studio's again (space pauses); / types more
 
     def write(self) -> None:
         if self.source is None:
