@@ -105,9 +105,18 @@ def test_the_tally_leaves_new_words_out_of_the_mistakes() -> None:
     from seussbot.writing import Tally
 
     shown = tally_content(Tally({"echo": 0, "made-up": 2, "new-word": 3}, 4.0, 50)).plain
-    assert shown == "4.0 mistakes per 100 words  ■ made-up word 2   ■ new word 3 (not mistakes)"
+    assert shown == "4.0 mistakes per 100 words  ■ made-up word 2  ■ new word 3 (not mistakes)"
     shown = tally_content(Tally({"made-up": 0, "new-word": 1}, 0.0, 50)).plain
-    assert shown == "0.0 mistakes per 100 words  none found   ■ new word 1 (not a mistake)"
+    assert shown == "0.0 mistakes per 100 words  none found  ■ new word 1 (not a mistake)"
+
+
+def test_the_tally_wraps_between_items_never_inside_one() -> None:
+    from seussbot.tui.widgets.mistake_marks import tally_content
+    from seussbot.writing import Tally
+
+    shown = tally_content(Tally({"unseen-pair": 4, "forgot-hero": 8}, 12.0, 100), width=48).plain
+    assert all(len(line) <= 48 for line in shown.split("\n")) and shown.count("\n") == 1
+    assert "■ forgot the hero 8" in shown.split("\n")[1] or "■ forgot the hero 8" in shown.split("\n")[0]
 
 
 def test_probability_bands_cover_zero_to_one() -> None:

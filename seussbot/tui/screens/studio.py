@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -29,6 +29,7 @@ from seussbot.tui import format as fmt
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
 from seussbot.tui.widgets.line_chart import Line, LineChart
+from seussbot.tui.widgets.probe_view import ProbeChart, ProbeLine, learned_step
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.timeline import TimelinePanel
 from seussbot.tui.widgets.training_stats import TrainingStats
@@ -50,6 +51,7 @@ class StudioScreen(Screen):
         Binding("slash", "focus_prompt", "Prompt", priority=True),
         # One key, three meanings; the footer shows the one that applies now (check_action).
         Binding("space", "train", "Train"),
+        Binding("space", "train_more", "Train more"),
         Binding("space", "pause", "Pause"),
         Binding("space", "resume", "Resume"),
         Binding("w", "write", "Write again", show=False),
@@ -98,6 +100,8 @@ class StudioScreen(Screen):
         self.last_val: float | None = None
         self.saved_note = ""
         self.memorising_note = ""
+        self.learned_at: int | None = None  # the step the probe first reached its mark
+        self.probe_shares: list[float | None] = []  # the latest probe, per band
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -105,12 +109,15 @@ class StudioScreen(Screen):
         with Container(id="studio"):
             with Vertical(id="chart-panel", classes="panel") as panel:
                 panel.border_title = "Loss (bits per character)"
-                yield LineChart(
-                    # Validation first, so the live training curve is drawn over it.
-                    [Line("validation", "line-chart--series-2", self.val_series),
-                     Line("train", "line-chart--series-1", self.train_series)],
-                    y_label="bits", empty="The loss curve appears once training starts.", id="loss-chart",
-                )
+                with Horizontal(id="charts"):
+                    yield LineChart(
+                        # Validation last, so its few points are drawn over the dense training curve.
+                        [Line("train", "line-chart--series-1", self.train_series),
+                         Line("validation", "line-chart--series-2", self.val_series)],
+                        y_label="bits", empty="The loss curve appears once training starts.", id="loss-chart",
+                    )
+                    yield ProbeChart(id="probe-chart")
+                yield ProbeLine("", id="probe-line")
             with Vertical(id="stats-panel", classes="panel") as panel:
                 panel.border_title = "Training (bits)"
                 yield TrainingStats(id="stats")
@@ -124,11 +131,19 @@ class StudioScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = self.request.model or self.request.corpus or "studio"
-        self.query_one("#chart-panel").border_subtitle = "[$text-primary]━ train[/]  [$text-accent]━ validation[/]"
+        self.query_one("#chart-panel").border_subtitle = "[$text-primary]━ train[/]  [bold $text-accent]━ validation[/]"
         self.query_one("#timeline-panel").border_subtitle = "[$text-error]━ mistakes per 100 words[/]"
         self.stats.show_state("loading")
         self.set_interval(TICK_S, self._tick)
         self._load()
+
+    def on_resize(self) -> None:
+        """Size classes for studio.tcss: the panels trade rows so written text keeps five."""
+        width, height = self.size
+        self.set_class(height < 34, "-short")
+        self.set_class(height < 23 or width < 70, "-tiny")
+        self.set_class(width < 100, "-narrow")
+        self.query_one(Footer).compact = width < 80  # every key label still fits at 60 columns
 
     @property
     def stats(self) -> TrainingStats:
@@ -173,9 +188,10 @@ class StudioScreen(Screen):
             self.notify(warning, severity="warning", timeout=8)
         config = session.model.config
         self.title = session.name
-        self.sub_title = (
+        level = ", word level" if session.vocab.level == "word" else ""
+        self.sub_title = (  # short: the header has one line, and 60 columns at the least
             f"{config.cell.upper()} {config.layers}×{config.hidden_size} · "
-            f"{session.model.parameter_count():,} weights · {session.corpus.name}, {session.vocab.level} level"
+            f"{fmt.short_count(session.model.parameter_count())} weights · {session.corpus.name}{level}"
         )
         unit = "words seen" if session.vocab.level == "word" else "characters seen"
         for chart in self.query(LineChart):
@@ -186,6 +202,7 @@ class StudioScreen(Screen):
             self.train_series.append(point.step, point.tokens_seen, fmt.bits(point.train_loss))
             self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
             self.last_val = point.val_loss
+        self._show_probe_history(session)
         self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
         for warning in session.warnings:
             self.notify(warning, severity="warning", timeout=10)
@@ -235,6 +252,9 @@ class StudioScreen(Screen):
             self.runner.resume()
             self._set_state("running")
 
+    def action_train_more(self) -> None:
+        self.action_train()
+
     def action_train(self) -> None:
         if self.runner is None:
             if self.state == "play":
@@ -272,12 +292,19 @@ class StudioScreen(Screen):
     def _handle(self, notices: list[object]) -> None:
         # Notices exist only once a session has loaded the engine, so this import is
         # free; done any earlier it would wait on the worker importing torch.
-        from seussbot.train import Evaluation, Finished, Memorising, Recovered
+        from seussbot.train import Evaluation, Finished, Learned, Memorising, Recovered
 
         for notice in notices:
             if isinstance(notice, Evaluation):
                 self.val_series.append(notice.step, notice.tokens_seen, fmt.bits(notice.val_loss))
                 self.last_val = notice.val_loss
+                if notice.probe is not None:
+                    self._show_probe(notice.step, notice.tokens_seen, notice.probe.shares)
+            elif isinstance(notice, Learned):
+                self.learned_at = notice.step
+                if self.session is not None and self.session.probe is not None:
+                    self.query_one(ProbeLine).show(self.session.probe.spec, self.probe_shares, self.learned_at)
+                self.notify(notice.message[0].upper() + notice.message[1:] + ".", title="The rule", timeout=10)
             elif isinstance(notice, Memorising):
                 self.memorising_note = f"memorising · best {notice.best_step:,}"  # the notice says it all
                 self.notify(notice.message.capitalize() + ".", severity="warning", timeout=10)
@@ -294,6 +321,35 @@ class StudioScreen(Screen):
                 if notice.reason == "early-stop":
                     self.notify("Validation stopped improving, so training stopped; the best weights are kept.", timeout=8)
                 self._set_state("finished" if notice.reason in ("budget", "early-stop") else "ready")
+
+    # -- the probe: has it learned the corpus's rule? ---------------------------------------
+    def _show_probe_history(self, session: "TrainingSession") -> None:
+        """Show the probe's chart and line if the corpus has one, with what a reopened model measured."""
+        self.set_class(session.probe is not None, "-probe")  # studio.tcss shows its chart and line
+        if session.probe is None:
+            return
+        spec = session.probe.spec
+        self.probe_chart.set_bands(spec.bands, spec.chance)
+        self.probe_chart.add_history(session.state.history)
+        self.learned_at = learned_step(session.state.history, spec.learned_at)
+        probed = [p for p in session.state.history if p.probe_bands is not None]
+        if probed:
+            self.probe_shares = probed[-1].probe_bands or []
+            self.query_one(ProbeLine).show(spec, self.probe_shares, self.learned_at)
+        else:
+            self.query_one(ProbeLine).update(f"{spec.title}: measured at each evaluation (chance {100 * spec.chance:.0f}%)")
+
+    def _show_probe(self, step: int, tokens: int, shares: list[float | None]) -> None:
+        if self.session is None or self.session.probe is None:
+            return
+        self.probe_shares = shares
+        self.probe_chart.add(step, tokens, shares)
+        self.probe_chart.refresh()
+        self.query_one(ProbeLine).show(self.session.probe.spec, shares, self.learned_at)
+
+    @property
+    def probe_chart(self) -> ProbeChart:
+        return self.query_one(ProbeChart)
 
     def _show_numbers(self) -> None:
         session, p = self.session, self.progress
@@ -322,7 +378,9 @@ class StudioScreen(Screen):
             self.timeline.sample(self.session, self.profile, self.progress.train_loss if self.progress else None)
 
     # -- keys --------------------------------------------------------------------------
-    SPACE_STATES = {"train": ("ready", "finished", "failed", "loading", "play"), "pause": ("running",), "resume": ("paused",)}
+    SPACE_STATES = {
+        "train": ("ready", "failed", "loading", "play"), "train_more": ("finished",), "pause": ("running",), "resume": ("paused",),
+    }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = self._typing()

@@ -160,11 +160,15 @@ class WritePanel(Vertical):
     def _show_tally(self, tally: Tally) -> None:
         """Update the counters; lay the panel out again only if they need another row."""
         widget = self.query_one("#tally", Static)
-        content = tally_content(tally)
-        rows = -(-len(content.plain) // max(1, widget.size.width or 1))
+        content = tally_content(tally, widget.size.width or self.size.width)
+        rows = content.plain.count("\n") + 1
         widget.update(content, layout=not widget.display or rows != getattr(self, "_tally_rows", 0))
         widget.display = True
         self._tally_rows = rows
+
+    def on_resize(self) -> None:
+        if self.tally is not None:  # lay the items out again for the new width
+            self._show_tally(self.tally)
 
     @on(Done)
     def _done(self, message: Done) -> None:
