@@ -18,10 +18,10 @@ async def test_every_panel_is_readable_and_written_text_keeps_five_rows(size: tu
         await pilot.press("enter")
         await until(lambda: isinstance(app.screen, StudioScreen))
         studio = app.screen
-        await until(lambda: studio.probe_shares != [])  # the first evaluation measured the chain
+        await until(lambda: studio.probe_shares != [], timeout=90)  # the first evaluation measured the chain
         studio.writer.prompt.value = "Doug saw"
         studio.writer.write()
-        await until(lambda: not studio.writer.busy and studio.writer.tally is not None)
+        await until(lambda: not studio.writer.busy and studio.writer.tally is not None, timeout=60)
         await pilot.pause()
         assert studio.query_one(StreamView).size.height >= 5
         for selector in ("#chart-panel", "#stats-panel", "#write-panel-box", "#timeline-panel"):

@@ -99,7 +99,9 @@ class LibraryScreen(Screen):
     def _corpus_prompt(self, entry: CorpusEntry) -> Content:
         size = fmt.short_count(entry.path.stat().st_size) if entry.path.exists() else "?"
         mine = " · yours" if entry.source == "imported" else ""
-        return Content.assemble("  ", entry.manifest.title, (f"  {size} chars{mine}", "dim"))
+        title = entry.manifest.title
+        name = "" if title == entry.name else f" · {entry.name}"  # the name the CLI and README use
+        return Content.assemble("  ", title, (f"{name}  {size} chars{mine}", "dim"))
 
     def _model_prompt(self, summary: ModelSummary) -> Content:
         if summary.damaged:

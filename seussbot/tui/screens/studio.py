@@ -36,10 +36,19 @@ from seussbot.tui.widgets.training_stats import TrainingStats
 from seussbot.tui.widgets.write_panel import WritePanel
 
 if TYPE_CHECKING:
+    from seussbot.corpus import Corpus
     from seussbot.mistakes import CorpusProfile
     from seussbot.session import LoadedModel, TrainingSession
 
 TICK_S = 1 / 5  # news from training, five times a second
+
+
+def key_mistakes_of(corpus: "Corpus") -> tuple[str, ...]:
+    """The mistake kinds a corpus's grammar says its lesson is about (none for other corpora)."""
+    from seussbot.grammars import GRAMMARS
+
+    grammar = GRAMMARS.get(corpus.manifest.grammar or "")
+    return grammar.key_mistakes if grammar else ()
 
 
 class StudioScreen(Screen):
@@ -132,7 +141,7 @@ class StudioScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.request.model or self.request.corpus or "studio"
         self.query_one("#chart-panel").border_subtitle = "[$text-primary]━ train[/]  [bold $text-accent]━ validation[/]"
-        self.query_one("#timeline-panel").border_subtitle = "[$text-error]━ mistakes per 100 words[/]"
+        self.query_one("#timeline-panel").border_subtitle = "[$text-error]━ mistakes/100 words[/]"
         self.stats.show_state("loading")
         self.set_interval(TICK_S, self._tick)
         self._load()
@@ -203,6 +212,7 @@ class StudioScreen(Screen):
             self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
             self.last_val = point.val_loss
         self._show_probe_history(session)
+        self.timeline.watch_kinds(key_mistakes_of(session.corpus))
         self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
         for warning in session.warnings:
             self.notify(warning, severity="warning", timeout=10)

@@ -28,6 +28,7 @@ class Line:
     label: str
     style_class: str
     series: Series
+    colour: str | None = None  # a colour of its own (a mistake kind's), instead of the class's
 
 
 class LineChart(Widget):
@@ -107,7 +108,7 @@ class LineChart(Widget):
     def _assemble(self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x1: float, width: int) -> Text:
         axis_style = self.get_component_rich_style("line-chart--axis")
         label_style = self.get_component_rich_style("line-chart--label")
-        layer_styles = [self.get_component_rich_style(line.style_class) for line in self.lines]
+        layer_styles = [Style(color=line.colour) if line.colour else self.get_component_rich_style(line.style_class) for line in self.lines]
         rows = canvas.rows()
         tick_rows = {round((high - t) / ((high - low) or 1.0) * (len(rows) - 1)): t for t in ticks}
         text = Text(no_wrap=True, overflow="crop")

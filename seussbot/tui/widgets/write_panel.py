@@ -94,7 +94,7 @@ class WritePanel(Vertical):
         s = self.settings
         keys = "bold $text-accent"
         text = Content.assemble(
-            f"temperature {s.temperature:g} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys)
+            f"temperature {s.temperature:.1f} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys)
         )
         if note:
             text = Content.assemble(f"{note}  ·  ", text)
