@@ -227,7 +227,7 @@ def _model_meta(path: Path, strings: dict) -> dict:
 # required, "?count" may be absent, "?count|null" may also be null. Parts not named here are
 # not checked; the network and the vocabulary are checked where they are built
 # (`ModelConfig.from_json`, against the ranges in `seussbot.limits`, and `Vocab.from_json`).
-_SECTIONS = {"config": "object", "vocab": "object", "corpus": "?object", "training": "?object"}
+_SECTIONS = {"config": "object", "vocab": "object", "corpus": "?object", "training": "?object", "notes": "?object"}
 _CORPUS = {"name": "?text|null", "sha256": "?text|null", "source": "?text|null", "path": "?text|null", "chars": "?count|null"}
 _TRAINING = {
     "steps": "?count", "tokens_seen": "?count", "wall_time_s": "?seconds", "train_loss": "?number|null",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual import events
 
 from seussbot import store
+from seussbot.tui.app import SeussbotApp
+from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.confirm import ConfirmScreen
 from seussbot.tui.screens.studio import StudioScreen
 from seussbot.tui.widgets.stream_view import StreamView
@@ -94,3 +96,32 @@ async def test_a_path_typed_on_the_library_goes_into_the_import_dialog(story: st
         await pilot.press("escape")
         library = app.screen
         assert library.choices == {}  # nothing was cycled by the letters of the path
+
+
+async def test_reopening_a_model_keeps_its_timeline_and_write_settings(story: str) -> None:
+    from seussbot.tui.widgets.timeline import TimelineEntry
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        await until(lambda: len(studio.query(TimelineEntry)) >= 2, timeout=60)
+        await pilot.press("right_square_bracket", "right_square_bracket", "plus")  # warmer twice, longer
+        settings = studio.writer.settings
+        steps = [e.step for e in studio.query(TimelineEntry)]
+        studio.runner.pause()
+        await app.action_quit()
+    app = SeussbotApp(catalog=Catalog(only=("story",)), warm_up=False, start_training=False)  # sizes come from the file
+    async with app.run_test(size=SIZE) as pilot:
+        library = app.screen
+        await until(lambda: any(o.id == "model:story-lstm" for o in library.items.options))
+        library.items.highlighted = [o.id for o in library.items.options].index("model:story-lstm")
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state != "loading")
+        studio = app.screen
+        assert studio.state == "ready", (studio.state, studio.stats.query_one("#state").render())
+        assert studio.request.model == "story-lstm", studio.request
+        assert [e.step for e in studio.query(TimelineEntry)][: len(steps)] == steps
+        assert studio.writer.settings.temperature == settings.temperature == 1.2
+        assert studio.writer.settings.length == settings.length == 500
+        assert "temperature 1.2" in str(studio.query_one("#write-status").render())
+        await app.action_quit()

@@ -214,11 +214,16 @@ class StudioScreen(Screen):
         self._show_probe_history(session)
         self.timeline.watch_kinds(key_mistakes_of(session.corpus))
         self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
+        self.writer.restore_settings(session.note("write"))
+        self.writer.keep = lambda settings: session.set_note("write", settings)
         for warning in session.warnings:
             self.notify(warning, severity="warning", timeout=10)
         self._set_state("ready")
         self._show_numbers()
-        self._take_sample()
+        last_sample = self.timeline.restore(session.note("timeline"))  # a reopened model's timeline
+        self.timeline.keep = lambda kept: session.set_note("timeline", kept)
+        if last_sample < session.state.step or not last_sample:
+            self._take_sample()
         if self.start_training:
             self._start()
 
@@ -228,6 +233,8 @@ class StudioScreen(Screen):
         self.title = loaded.name
         self.sub_title = "writing only"
         self.writer.set_source(ModelSource(loaded.vocab, lambda: loaded.model))
+        self.writer.restore_settings(loaded.meta.get("notes", {}).get("write") if isinstance(loaded.meta.get("notes"), dict) else None)
+        self.timeline.restore(loaded.meta["notes"].get("timeline") if isinstance(loaded.meta.get("notes"), dict) else None)
         self._set_state("play")
         self.notify(f"This model can write but not train: {message.reason}", severity="warning", timeout=8)
 

@@ -8,7 +8,7 @@ samples. Entries are few (one per doubling), so ordinary widgets do here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 # One seed for every sample: the differences between samples are what the network learned.
 TIMELINE_SETTINGS = WriteSettings(temperature=0.8, length=160, seed=7)
 FIRST_TIMELINE_STEP = 32
+MAX_KEPT = 40  # samples kept with a model: doublings from step 32 reach 17 trillion first
 
 
 def next_timeline_step(step: int) -> int:
@@ -125,6 +126,8 @@ class TimelinePanel(Vertical):
         self.key_kinds: tuple[str, ...] = ()  # the kinds the corpus's lesson is about (its grammar says)
         self.next_step = 0
         self.sampling = False
+        self.kept: list[dict] = []  # every sample as JSON, kept with the model so reopening shows them
+        self.keep: Callable[[list[dict]], None] | None = None  # where to keep them (the session's notes)
 
     def compose(self) -> ComposeResult:
         yield LineChart(
@@ -181,6 +184,29 @@ class TimelinePanel(Vertical):
         self.sampling = False
         if not message.pieces:
             return
+        self._show(message)
+        self.kept = [*self.kept, _as_json(message)][-MAX_KEPT:]
+        if self.keep is not None:
+            self.keep(self.kept)
+
+    def restore(self, kept: object) -> int:
+        """Show the samples a reopened model kept; returns the last one's step (0: none).
+
+        They come from a file, so anything malformed is left out, never trusted.
+        """
+        if not isinstance(kept, list):
+            return 0
+        last = 0
+        for item in kept[-MAX_KEPT:]:
+            message = _from_json(item)
+            if message is not None:
+                self._show(message)
+                self.kept.append(item)
+                last = message.step
+        self.next_step = next_timeline_step(last) if last else 0
+        return last
+
+    def _show(self, message: Sampled) -> None:
         score = "" if message.rate is None else f"{message.rate:.1f} mistakes/100 words"
         if message.rate is not None:
             self.mistakes.append(message.step, message.tokens, message.rate)
@@ -189,3 +215,27 @@ class TimelinePanel(Vertical):
             self._chart_kinds()
             self.query_one("#mistake-chart", LineChart).refresh()
         self.query_one(Timeline).add_entry(TimelineEntry(message.step, message.loss, message.pieces, score, message.marks))
+
+
+def _as_json(message: TimelinePanel.Sampled) -> dict:
+    return {
+        "step": message.step, "tokens": message.tokens, "loss": message.loss, "rate": message.rate,
+        "per_kind": message.per_kind,
+        "pieces": [[p.text, p.prob] for p in message.pieces],
+        "marks": [[m.start, m.end, m.kind, m.label, m.detail, m.neutral] for m in message.marks],
+    }
+
+
+def _from_json(item: object) -> TimelinePanel.Sampled | None:
+    """A kept sample read back, or None if any part of it is not what `_as_json` writes."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        step, tokens = int(item["step"]), int(item["tokens"])
+        loss, rate = (None if item[k] is None else float(item[k]) for k in ("loss", "rate"))
+        pieces = [Written(str(text), None if prob is None else float(prob)) for text, prob in item["pieces"]]
+        marks = [Mark(int(a), int(b), str(kind), str(label), str(detail), bool(neutral)) for a, b, kind, label, detail, neutral in item["marks"]]
+        per_kind = {str(k): float(v) for k, v in dict(item["per_kind"]).items()}
+    except (KeyError, TypeError, ValueError):
+        return None
+    return TimelinePanel.Sampled(step, tokens, loss, pieces, rate, marks, per_kind)

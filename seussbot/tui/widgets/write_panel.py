@@ -9,6 +9,9 @@ model weighed at that character, and what a marked mistake is.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +54,7 @@ class WritePanel(Vertical):
         self.writing = 0  # id of the current writing; batches from older ones are dropped
         self.busy = False
         self.tally: Tally | None = None
+        self.keep: Callable[[dict], None] | None = None  # where the settings are kept (the model's notes)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="prompt-row"):
@@ -88,6 +92,21 @@ class WritePanel(Vertical):
             self.settings = self.settings.warmer(temperature)
         if length:
             self.settings = self.settings.longer(length)
+        self.show_settings()
+        if self.keep is not None:
+            self.keep({"temperature": self.settings.temperature, "length": self.settings.length})
+
+    def restore_settings(self, kept: object) -> None:
+        """The temperature and length a reopened model was last written with (checked: from a file)."""
+        if not isinstance(kept, dict):
+            return
+        s = self.settings
+        temperature, length = kept.get("temperature"), kept.get("length")
+        if isinstance(temperature, (int, float)) and temperature in s.TEMPERATURES:
+            s = replace(s, temperature=float(temperature))
+        if isinstance(length, int) and length in s.LENGTHS:
+            s = replace(s, length=length)
+        self.settings = s
         self.show_settings()
 
     def show_settings(self, note: str = "") -> None:
