@@ -51,3 +51,42 @@ async def test_a_screenshot_lands_in_seussbots_folder_and_says_where() -> None:
         saved = list(paths.screenshots_dir().glob("*.svg"))
         assert len(saved) == 1
         assert any(str(saved[0]) in n.message for n in app._notifications)
+
+
+async def test_the_command_palette_finds_the_apps_own_actions(story_file: Path) -> None:
+    from textual.command import CommandPalette
+
+    from seussbot.tui.commands import SeussbotCommands
+
+    store.import_corpus(story_file, "story")
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await until(lambda: isinstance(app.screen, CommandPalette))
+        provider = SeussbotCommands(app.screen_stack[-2])
+        found = [str(hit.text) async for hit in provider.search("tr")]
+        assert any(name.startswith("Train story") for name in found), found
+        await pilot.press("escape")
+        await pilot.press("enter")  # the studio, ready to train
+        await until(lambda: type(app.screen).__name__ == "StudioScreen" and app.screen.state == "ready")
+        names = [str(hit.text) async for hit in SeussbotCommands(app.screen).search("tr")]
+        assert "Train" in names
+        names = [str(hit.text) async for hit in SeussbotCommands(app.screen).search("sav")]
+        assert "Save" in names
+
+
+async def test_help_lists_every_key_and_how_to_look_inside(story_file: Path) -> None:
+    from seussbot.tui.screens.help import HelpScreen
+
+    store.import_corpus(story_file, "story")
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(lambda: type(app.screen).__name__ == "StudioScreen" and app.screen.state == "ready")
+        await pilot.press("question_mark")
+        await until(lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        table = app.screen._keys()
+        text = "\n".join(f"{k} {m}" for k, m in zip(table.columns[0]._cells, table.columns[1]._cells))
+        for words in ("ctrl+p", "ctrl+q", "Train / Train more / Pause / Resume", "Click a character", "Move the cursor"):
+            assert words in text, words

@@ -14,6 +14,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
+from seussbot.tui.commands import SeussbotCommands
 from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.choices import TrainChoice
 from seussbot.tui.pasted import parse_pasted_path
@@ -36,6 +37,7 @@ class SeussbotApp(App[int]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere find it too
     TITLE = "seussbot"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    COMMANDS = App.COMMANDS | {SeussbotCommands}  # ctrl+p finds the app's own actions too
 
     def __init__(
         self,

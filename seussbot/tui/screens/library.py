@@ -7,6 +7,8 @@ a worker thread, so a large imported corpus never stalls the list.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -158,6 +160,19 @@ class LibraryScreen(Screen):
             self.notify(self.models[name].damaged or "", severity="error")
         elif kind == "model":
             self.app.open_studio(model=name)
+
+    def palette_commands(self):
+        """ctrl+p: train any corpus or open any model by its name (seussbot.tui.commands)."""
+        for name, entry in self.corpora.items():
+            yield f"Train {entry.manifest.title} · {name}", "a fresh network, sized to the corpus", partial(self._open_item, f"corpus:{name}")
+        for name in self.models:
+            yield f"Open {name}", "a saved model: write with it or keep training", partial(self._open_item, f"model:{name}")
+
+    def _open_item(self, option_id: str) -> None:
+        ids = [option.id for option in self.items.options]
+        if option_id in ids:
+            self.items.highlighted = ids.index(option_id)
+            self.action_open()
 
     def action_import_corpus(self) -> None:
         self.app.open_import(None)
