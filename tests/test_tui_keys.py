@@ -125,3 +125,25 @@ async def test_reopening_a_model_keeps_its_timeline_and_write_settings(story: st
         assert studio.writer.settings.length == settings.length == 500
         assert "temperature 1.2" in str(studio.query_one("#write-status").render())
         await app.action_quit()
+
+
+async def test_a_click_puts_the_cursor_on_a_character_and_a_mark_explains_itself(story: str) -> None:
+    from seussbot.tui.widgets.written import Mark, Written
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
+        view = app.screen.query_one(StreamView)
+        view.clear()
+        view.append([Written("Ann saw ", 0.9), Written("zorp", 0.1)])
+        view.add_marks([Mark(8, 12, "made-up", "made-up word", '"zorp" is not a word, in the book or in English')])
+        await pilot.pause()
+        assert view.cursor == -1  # focus alone shows no cursor
+        await pilot.click(StreamView, offset=(9 + view.region.x - view.content_region.x + 0, view.content_region.y - view.region.y))
+        assert app.focused is view and view.cursor == 9
+        status = str(app.screen.query_one("#write-status").render())
+        assert 'made-up word: "zorp" is not a word' in status and "shorter" not in status
+        await pilot.hover(StreamView, offset=(9 + view.content_region.x - view.region.x, view.content_region.y - view.region.y))
+        assert view.tooltip and "zorp" in view.tooltip
+        await app.action_quit()

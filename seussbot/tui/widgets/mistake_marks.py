@@ -48,7 +48,8 @@ def explain(mark: Mark) -> str:
 
     kind = KINDS.get(mark.kind)
     explanation = kind.explanation if kind else ""
-    return f"{mark.label}: {explanation}" + (f" ({mark.detail})" if mark.detail else "")
+    # The detail names this very case ('"stirk" is not a word...'): say it instead of the general rule.
+    return f"{mark.label}: {mark.detail}" if mark.detail else f"{mark.label}: {explanation}"
 
 
 def tally_content(tally: "Tally", width: int = 0) -> Content:
