@@ -141,6 +141,15 @@ class Corpus:
         return split_text(self.text, val_fraction, mode)
 
 
+def is_soft_wrapped(text: str) -> bool:
+    """True when nearly every line break inside a paragraph is one a greedy wrapper was forced to make."""
+    lines = text.split("\n")
+    breaks = [(line, after.split(" ", 1)[0]) for line, after in zip(lines, lines[1:]) if line.strip() and after.strip()]
+    width = max((len(line) for line, _ in breaks), default=0)
+    forced = sum(len(line) + 1 + len(word) > width for line, word in breaks)  # the next word would not fit
+    return width >= 40 and forced >= 0.9 * len(breaks)
+
+
 def join_soft_wraps(text: str) -> str:
     """Join the lines of a text a fixed-width wrapper broke (prose); keep an author's (verse).
 
@@ -150,12 +159,7 @@ def join_soft_wraps(text: str) -> str:
     lines stay, so a preview in a narrower pane wraps once, not twice
     ("A red leaf / lay / in the ditch").
     """
-    lines = text.split("\n")
-    breaks = [(line, after.split(" ", 1)[0]) for line, after in zip(lines, lines[1:]) if line.strip() and after.strip()]
-    width = max((len(line) for line, _ in breaks), default=0)
-    # A greedy wrapper broke there only because the next word would not fit.
-    forced = sum(len(line) + 1 + len(word) > width for line, word in breaks)
-    if width < 40 or forced < 0.9 * len(breaks):
+    if not is_soft_wrapped(text):
         return text
     paragraphs = re.split(r"\n[ \t]*\n", text)
     return "\n\n".join(" ".join(part.strip() for part in paragraph.split("\n")) for paragraph in paragraphs)

@@ -212,6 +212,7 @@ class StudioScreen(Screen):
             self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
             self.last_val = point.val_loss
         self._show_probe_history(session)
+        self._lay_out_like(session.corpus)  # before the restored timeline is shown
         self.timeline.watch_kinds(key_mistakes_of(session.corpus))
         self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
         self.writer.restore_settings(session.note("write"))
@@ -338,6 +339,15 @@ class StudioScreen(Screen):
                 if notice.reason == "early-stop":
                     self.notify("Validation stopped improving, so training stopped; the best weights are kept.", timeout=8)
                 self._set_state("finished" if notice.reason in ("budget", "early-stop") else "ready")
+
+    def _lay_out_like(self, corpus: "Corpus") -> None:
+        """Prose whose lines a wrapper broke: the model's line breaks read as spaces, not ragged lines."""
+        from seussbot.corpus import is_soft_wrapped
+
+        soft = is_soft_wrapped(corpus.text[:20_000])
+        view = self.query_one(StreamView)
+        view.soft_breaks = view.written.soft_breaks = soft
+        self.timeline.soft_breaks = soft
 
     # -- the probe: has it learned the corpus's rule? ---------------------------------------
     def _show_probe_history(self, session: "TrainingSession") -> None:

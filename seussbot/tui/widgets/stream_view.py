@@ -51,8 +51,10 @@ class StreamView(ScrollView, can_focus=True):
         self._style_cache: dict[tuple, Style] = {}
 
     # -- feeding it ----------------------------------------------------------------
+    soft_breaks = False  # the corpus's line breaks were a wrapper's: see WrittenText.soft_breaks
+
     def clear(self) -> None:
-        self.written = WrittenText(width=self._wrap_width())
+        self.written = WrittenText(width=self._wrap_width(), soft_breaks=self.soft_breaks)
         self.cursor = -1
         self._sync_size()
 
@@ -104,7 +106,7 @@ class StreamView(ScrollView, can_focus=True):
         for pos in range(start, end):
             char = written.chars[pos]
             if char == "\n":
-                char = " " if pos == cursor else ""
+                char = " " if pos == cursor or not written.is_hard_break(pos) else ""  # a soft break reads as a space
                 if not char:
                     continue
             style = self._style_at(pos, base, pos == cursor)
@@ -170,7 +172,7 @@ class StreamView(ScrollView, can_focus=True):
         if not 0 <= row < len(self.written.lines):
             return None
         start, end = self.written.lines[row]
-        drawn = [pos for pos in range(start, end) if self.written.chars[pos] != "\n"]  # as render_line draws
+        drawn = [pos for pos in range(start, end) if not self.written.is_hard_break(pos)]  # as render_line draws
         if not drawn:
             return start if start < len(self.written.chars) else None
         return drawn[min(offset.x, len(drawn) - 1)] if offset.x >= 0 else None

@@ -46,6 +46,7 @@ def next_timeline_step(step: int) -> int:
 
 class TimelineEntry(Static):
     COMPONENT_CLASSES = STYLE_CLASSES | {"timeline-entry--head"}
+    soft_breaks = False  # set for a corpus whose line breaks were a wrapper's: they read as spaces
 
     def __init__(self, step: int, loss_nats: float | None, pieces: list[Written], score: str = "", marks: list[Mark] | None = None) -> None:
         super().__init__()
@@ -68,7 +69,7 @@ class TimelineEntry(Static):
         for piece in self.pieces:
             style = self.get_component_rich_style(style_class(band_of(piece.prob)))
             for char in piece.text:
-                shown = " ⏎ " if char == "\n" else char
+                shown = (" " if self.soft_breaks else " ⏎ ") if char == "\n" else char
                 if shown == " " and text.plain.endswith(" "):
                     shown = ""  # one space where a line break met a space
                 text.append(shown, style + marked[at] if at in marked else style)
@@ -126,6 +127,7 @@ class TimelinePanel(Vertical):
         self.key_kinds: tuple[str, ...] = ()  # the kinds the corpus's lesson is about (its grammar says)
         self.next_step = 0
         self.sampling = False
+        self.soft_breaks = False  # the corpus's line breaks were a wrapper's (TimelineEntry.soft_breaks)
         self.kept: list[dict] = []  # every sample as JSON, kept with the model so reopening shows them
         self.keep: Callable[[list[dict]], None] | None = None  # where to keep them (the session's notes)
 
@@ -214,7 +216,9 @@ class TimelinePanel(Vertical):
                 self.by_kind.setdefault(kind, Series()).append(message.step, message.tokens, message.per_kind.get(kind, 0.0))
             self._chart_kinds()
             self.query_one("#mistake-chart", LineChart).refresh()
-        self.query_one(Timeline).add_entry(TimelineEntry(message.step, message.loss, message.pieces, score, message.marks))
+        entry = TimelineEntry(message.step, message.loss, message.pieces, score, message.marks)
+        entry.soft_breaks = self.soft_breaks
+        self.query_one(Timeline).add_entry(entry)
 
 
 def _as_json(message: TimelinePanel.Sampled) -> dict:
