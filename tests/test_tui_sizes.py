@@ -34,4 +34,7 @@ async def test_every_panel_is_readable_and_written_text_keeps_five_rows(size: tu
         assert studio.query_one("#probe-chart").display == (size != (60, 20))
         tally = studio.query_one("#tally")
         assert tally.region.height >= 1
+        await until(lambda: len(studio.query("TimelineEntry")) >= 1, timeout=60)
+        chart = studio.query_one("#mistake-chart")
+        assert [line.label for line in chart.lines] == ["mistakes", "said twice", "run-on", "too short"]  # spot's lesson
         await app.action_quit()
