@@ -19,6 +19,9 @@ BUDGET_CHOICES: tuple[float | None, ...] = (1.0, 3.0, 5.0, 10.0, 30.0, None)  # 
 
 SAVE_EVERY_S = 60.0
 
+# A comparison of several networks trains this long unless told (they share the time).
+COMPARE_MINUTES = 10.0
+
 # Validation is measured more often on small corpora: they are learnt (and memorised) in seconds.
 EVAL_EVERY_S_SMALL = 5.0
 EVAL_EVERY_S_LARGE = 15.0  # for corpora of LARGE_CORPUS_CHARS or more (the medium preset's)

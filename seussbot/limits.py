@@ -58,6 +58,7 @@ SEQ_LEN = Range(8, 4096)  # tokens per window; shorter windows are widened to 8 
 LR = Range(1e-6, 1.0, whole=False)
 THREADS = Range(1, 256)
 SEED = Range(0, 2**32 - 1)
+COMPARE_SAMPLES = Range(0, 64)  # samples per model a comparison judges
 MAX_MB = Range(0, 256, whole=False, above_low=True)  # the largest corpus to accept, in MB
 
 # Writing.

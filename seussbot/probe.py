@@ -121,9 +121,10 @@ class Probe:
 
     def measure(self, model: CharRNN, device: torch.device | str = "cpu") -> ProbeResult:
         """Read the text with `model` and score it (what the trainer does at each evaluation)."""
-        was_training = model.training
+        was_training = getattr(model, "training", False)  # an n-gram baseline has no training mode
         reading = read_text(model, self.ids, device=device, guesses=True)
-        model.train(was_training)
+        if was_training:
+            model.train()
         return self.score(reading)
 
     def learned(self, before: float | None, now: ProbeResult) -> bool:

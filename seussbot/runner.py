@@ -99,12 +99,16 @@ class Runner:
         *,
         save_every_s: float = SAVE_EVERY_S,
         turns: Literal["steps", "time"] = "steps",
+        shared_budget_s: float | None = None,
     ) -> None:
         self.sessions: list[TrainingSession] = [sessions] if not isinstance(sessions, Sequence) else list(sessions)
         if len({s.name for s in self.sessions}) != len(self.sessions):
             raise SeussbotError("Each network in one run needs its own name.")
         self.save_every_s = save_every_s
         self.turns = turns
+        # Training seconds the sessions may spend together before all stop (a lockstep run's clock).
+        self.shared_budget_s = shared_budget_s
+        self._started_elapsed: dict[str, float] = {}
         self.feeds = {s.name: Feed() for s in self.sessions}
         self.outcomes: dict[str, str] = {}  # name -> "budget", "stopped", "early-stop" or "failed"
         self.done = threading.Event()
@@ -119,6 +123,7 @@ class Runner:
         if self.running:
             return
         self.outcomes.clear()
+        self._started_elapsed = {s.name: s.trainer.state.elapsed_s for s in self.sessions}
         if len(self.sessions) > 1:  # take turns: one step each, or one slice of time each
             for session in self.sessions:
                 session.train_config.progress_every_s = 0.0 if self.turns == "steps" else TIME_TURN_S
@@ -146,6 +151,16 @@ class Runner:
         """Ask every session to finish its step; the thread then evaluates, saves and ends."""
         for session in self.sessions:
             session.trainer.stop()
+
+    def shared_spent_s(self) -> float:
+        """Training seconds all sessions together have spent since `start()`."""
+        return sum(s.trainer.state.elapsed_s - self._started_elapsed.get(s.name, 0.0) for s in self.sessions)
+
+    def shared_fraction(self) -> float | None:
+        """How much of `shared_budget_s` is spent (None: no shared budget)."""
+        if self.shared_budget_s is None:
+            return None
+        return min(1.0, self.shared_spent_s() / max(1e-9, self.shared_budget_s))
 
     def wait(self, timeout: float | None = None) -> bool:
         """True once the thread has ended (saved and all)."""
@@ -181,6 +196,8 @@ class Runner:
                         del active[name]
                         if self.outcomes.get(name) != "failed":
                             self._save_or_say(session)
+                if self.shared_budget_s is not None and self.shared_spent_s() >= self.shared_budget_s:
+                    self.stop()
                 if time.monotonic() - last_save >= self.save_every_s:
                     for session, _ in active.values():
                         self._save_or_say(session)

@@ -179,12 +179,13 @@ class TrainingSession:
         device: str = "auto",
         seed: int = 0,
         split_mode: SplitMode = "interleaved",
+        name_base: str | None = None,
         **overrides: object,
     ) -> "TrainingSession":
         """A fresh network sized for `corpus`. `overrides` set TrainConfig fields
         (max_steps, max_minutes, threads, lr, ...) or network sizes (hidden_size,
         layers, embed_dim, dropout). Without a `name`, the first free
-        `CORPUS-CELL[-N]`; a `name` already saved is refused unless `overwrite`."""
+        `CORPUS-CELL[-N]` (or `name_base[-N]`); a `name` already saved is refused unless `overwrite`."""
         corpus = load_corpus(corpus) if isinstance(corpus, str) else corpus
         if cell not in CELLS:
             raise SeussbotError(f"Unknown cell '{cell}'; choose one of {', '.join(CELLS)}.")
@@ -210,7 +211,7 @@ class TrainingSession:
         if name:
             lock = _lock_named(name, overwrite)
         else:
-            name, lock = _lock_new_name(f"{corpus.name}-{cell}" + ("-word" if level == "word" else ""))
+            name, lock = _lock_new_name(name_base or f"{corpus.name}-{cell}" + ("-word" if level == "word" else ""))
         return cls(
             corpus, vocab, model, train_config,
             name=name, preset=chosen.name, device=resolve_device(device), split_mode=split_mode, lock=lock,

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from seussbot import __version__, defaults, limits
 from seussbot.cli.args import DEVICES, device, positive_float, positive_int, whole_number, within
 from seussbot.cli.commands import (
+    cmd_compare,
     cmd_corpora,
     cmd_import,
     cmd_info,
@@ -98,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--split", choices=("interleaved", "tail"), default="interleaved", help="validation split (tail: last 10%%, as nanoGPT)")
     train.add_argument("--sample-length", type=within(limits.LENGTH), default=200, help=f"tokens of the closing sample, {limits.LENGTH.span} (0: none)")
     train.set_defaults(handler=cmd_train)
+
+    compare = commands.add_parser("compare", help="train an RNN, an LSTM, a GRU and an n-gram side by side on one corpus")
+    compare.add_argument("corpus", metavar="CORPUS", help="a bundled or imported corpus name, or a path to a text file")
+    compare.add_argument("--cells", default="rnn,lstm,gru,ngram", help="which take part, comma-separated (default: rnn,lstm,gru,ngram)")
+    compare_budget = compare.add_mutually_exclusive_group()
+    compare_budget.add_argument("--steps", type=positive_int, help="train each network this many steps")
+    compare_budget.add_argument("--minutes", type=positive_float, help=f"train them this many minutes in all (default {defaults.COMPARE_MINUTES:g})")
+    compare.add_argument("--same-time", action="store_true", help="give each network the same training time instead of the same characters")
+    compare.add_argument("--samples", type=within(limits.COMPARE_SAMPLES), default=4, help=f"samples per model whose mistakes are counted, {limits.COMPARE_SAMPLES.span} (default 4)")
+    compare.add_argument("--threads", type=within(limits.THREADS), help=f"CPU threads for torch, {limits.THREADS.span} (default: every core)")
+    compare.add_argument("--seed", type=within(limits.SEED), default=0, help=f"random seed, {limits.SEED.span} (default 0)")
+    compare.add_argument("--json", action="store_true", help="one JSON object on stdout: every model's numbers and the lesson")
+    compare.set_defaults(handler=cmd_compare)
 
     sample = commands.add_parser("sample", help="write text with a saved model")
     sample.add_argument("model", metavar="MODEL", help="a saved model's name, or a path to a model file")

@@ -82,6 +82,17 @@ class SeussbotApp(App[int]):
 
         self.push_screen(StudioScreen(request, start_training=start), callback=self._back_in_library)
 
+    def open_compare(self, corpus: str) -> None:
+        """Ask which networks take part, then train them side by side."""
+        from seussbot.tui.screens.compare import CompareScreen
+        from seussbot.tui.screens.compare_choice import CompareChoiceScreen
+
+        def chosen(cells: tuple[str, ...] | None) -> None:
+            if cells:
+                self.push_screen(CompareScreen(corpus, cells), callback=self._back_in_library)
+
+        self.push_screen(CompareChoiceScreen(corpus), callback=chosen)
+
     def _back_in_library(self, _: object = None) -> None:
         if isinstance(self.screen, LibraryScreen):
             self.screen.reload()
@@ -128,10 +139,11 @@ class SeussbotApp(App[int]):
     # -- leaving -----------------------------------------------------------------------
     async def action_quit(self) -> None:
         """Stop any training cleanly and save it, then leave."""
+        from seussbot.tui.screens.compare import CompareScreen
         from seussbot.tui.screens.studio import StudioScreen
 
         for screen in reversed(self.screen_stack):
-            if isinstance(screen, StudioScreen):
+            if isinstance(screen, (StudioScreen, CompareScreen)):
                 await screen.shutdown()
         self.exit(0)
 

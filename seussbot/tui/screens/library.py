@@ -35,6 +35,7 @@ class LibraryScreen(Screen):
         Binding("l", "cycle('level')", "Level", show=False),
         Binding("p", "cycle('preset')", "Size", show=False),
         Binding("m", "cycle('minutes')", "Time", show=False),
+        Binding("v", "compare", "Compare"),
         Binding("i", "import_corpus", "Import"),
         # A path typed on the library (not pasted) begins with / or ~: the import dialog takes it,
         # and every key after it, so letters of the path never act as the keys above.
@@ -160,6 +161,13 @@ class LibraryScreen(Screen):
             self.notify(self.models[name].damaged or "", severity="error")
         elif kind == "model":
             self.app.open_studio(model=name)
+
+    def action_compare(self) -> None:
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "corpus":
+            self.notify("Compare trains networks on a corpus: highlight one first.", severity="warning")
+            return
+        self.app.open_compare(name)
 
     def palette_commands(self):
         """ctrl+p: train any corpus or open any model by its name (seussbot.tui.commands)."""

@@ -41,6 +41,8 @@ class LineChart(Widget):
         "line-chart--series-4",
         "line-chart--series-5",
         "line-chart--series-6",
+        "line-chart--series-7",
+        "line-chart--series-8",
         "line-chart--empty",
     }
     X_AXES = {"step": "steps", "tokens": "characters seen"}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from seussbot.train import HistoryPoint
 
 # One colour per band, shortest distance first; the chart and the line share them.
-BAND_CLASSES = ("line-chart--series-4", "line-chart--series-1", "line-chart--series-5", "line-chart--series-6")
+BAND_CLASSES = ("line-chart--series-5", "line-chart--series-6", "line-chart--series-7", "line-chart--series-8")
 BAND_COLOURS = ("$text-success", "$text-primary", "$text-warning", "$text-error")
 
 

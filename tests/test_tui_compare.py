@@ -1,0 +1,55 @@
+"""The compare screen, driven by Pilot: choose the cells, watch them train, write from all at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Callable
+
+from textual.widgets import Input, SelectionList, Static
+
+from seussbot.tui.app import SeussbotApp
+from seussbot.tui.screens.catalog import Catalog
+from seussbot.tui.screens.compare import CompareScreen, ModelColumn
+from seussbot.tui.screens.compare_choice import CompareChoiceScreen
+
+TINY = {"hidden_size": 16, "embed_dim": 8, "layers": 1, "batch_size": 8, "seq_len": 32, "eval_every_s": 0.3}
+
+
+async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the app"
+        await asyncio.sleep(0.05)
+
+
+async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
+    app = SeussbotApp(train_overrides=TINY, catalog=Catalog(only=("spot",)), warm_up=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("v")
+        await until(lambda: isinstance(app.screen, CompareChoiceScreen))
+        app.screen.query_one(SelectionList).deselect("gru")
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, CompareScreen))
+        screen = app.screen
+        assert [c.cell for c in screen.query(ModelColumn)] == ["rnn", "lstm", "ngram"]
+        await until(lambda: screen.comparison is not None and all(s.trainer.state.step >= 20 for s in screen.comparison.sessions))
+        steps = [s.trainer.state.step for s in screen.comparison.sessions]
+        assert max(steps) - min(steps) <= 2  # lockstep
+        await until(lambda: "%" in str(screen.query_one("#column-lstm .column-numbers").content))
+        lesson = str(screen.query_one("#lesson", Static).content)
+        assert lesson.startswith("After") and "LSTM" in lesson and "RNN" in lesson
+        prompt = screen.query_one("#compare-prompt", Input)
+        prompt.value = "Doug saw"
+        prompt.focus()
+        await pilot.press("enter")
+        await until(lambda: all(len(c.view.text) > len("Doug saw") + 10 for c in screen.query(ModelColumn)))
+        assert all(c.view.text.startswith("Doug saw") for c in screen.query(ModelColumn))
+        app.save_screenshot("compare.svg", "/tmp/shots")
+        names = [s.name for s in screen.comparison.sessions]
+        await pilot.press("escape", "b")
+        await until(lambda: not isinstance(app.screen, CompareScreen))
+    from seussbot.session import load_model
+
+    for name in names:
+        assert load_model(name).model.config.cell in ("rnn", "lstm")
