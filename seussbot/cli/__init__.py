@@ -28,6 +28,7 @@ from seussbot.cli.commands import (
     cmd_train,
     open_app,
 )
+from seussbot.cli.inside import cmd_cells, cmd_inspect
 from seussbot.corpus import DEFAULT_MAX_BYTES
 from seussbot.errors import SeussbotError
 from seussbot.presets import CELLS, PRESETS
@@ -156,6 +157,23 @@ def build_parser() -> argparse.ArgumentParser:
     mistakes.add_argument("--level", choices=LEVELS, help="judge as a char- or word-level model wrote it (default: the corpus's level)")
     mistakes.add_argument("--json", action="store_true", help="a JSON list of mistakes on stdout")
     mistakes.set_defaults(handler=cmd_mistakes)
+
+    inspect = commands.add_parser("inspect", help="what a saved model expected at each character of a text, and why")
+    inspect.add_argument("model", metavar="MODEL", help="a saved model's name, or a path to a model file")
+    text = inspect.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text", help="the text to read")
+    text.add_argument("--file", metavar="PATH", help=f"a UTF-8 file holding the text to read, at most {DEFAULT_MAX_BYTES // 2**20} MB")
+    inspect.add_argument("--json", action="store_true", help="one JSON object on stdout (fields in the README)")
+    inspect.add_argument("--gates", action="store_true", help="every gate and state value, per layer, at each character")
+    inspect.add_argument("--reach", type=whole_number, metavar="POS", help="how much each earlier character moved the prediction at POS (0-based)")
+    inspect.set_defaults(handler=cmd_inspect)
+
+    cells = commands.add_parser("cells", help="units of a saved model that follow a nameable feature of the text")
+    cells.add_argument("model", metavar="MODEL")
+    cells.add_argument("--corpus", metavar="NAME", help="whose validation text to read (default: the corpus the model learned)")
+    cells.add_argument("--max-chars", type=within(limits.CELLS_TOKENS), default=30_000, help=f"tokens of it to read, {limits.CELLS_TOKENS.span} (default 30,000)")
+    cells.add_argument("--json", action="store_true", help="one JSON object on stdout (fields in the README)")
+    cells.set_defaults(handler=cmd_cells)
     return parser
 
 

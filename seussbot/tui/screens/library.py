@@ -37,6 +37,7 @@ class LibraryScreen(Screen):
         Binding("m", "cycle('minutes')", "Time", show=False),
         Binding("v", "compare", "Compare"),
         Binding("i", "import_corpus", "Import"),
+        Binding("g", "inside", "Look inside", show=False),
         # A path typed on the library (not pasted) begins with / or ~: the import dialog takes it,
         # and every key after it, so letters of the path never act as the keys above.
         Binding("slash", "type_path('/')", "Type a path", show=False, priority=True),
@@ -168,6 +169,16 @@ class LibraryScreen(Screen):
             self.notify("Compare trains networks on a corpus: highlight one first.", severity="warning")
             return
         self.app.open_compare(name)
+
+    def action_inside(self) -> None:
+        """Look inside a saved model, reading its corpus's held-out text."""
+        from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+
+        kind, _, name = self._highlighted_id().partition(":")
+        if kind != "model" or name not in self.models or self.models[name].damaged:
+            self.notify("Highlight a saved model to look inside it.", severity="warning")
+            return
+        self.app.push_screen(InsideScreen(InsideRequest("", model=name, name=name)))
 
     def palette_commands(self):
         """ctrl+p: train any corpus or open any model by its name (seussbot.tui.commands)."""

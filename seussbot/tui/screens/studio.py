@@ -69,6 +69,7 @@ class StudioScreen(Screen):
         Binding("minus", "length(-1)", "Shorter", show=False),
         Binding("plus,equals_sign", "length(1)", "Longer", show=False),
         Binding("x", "x_axis", "Steps/chars", show=False),
+        Binding("i", "inside", "Look inside", show=False),
         Binding("s", "save", "Save"),
         Binding("b", "back", "Library"),
         Binding("escape", "leave_prompt", "Leave prompt"),
@@ -468,6 +469,18 @@ class StudioScreen(Screen):
         from seussbot.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+    def action_inside(self) -> None:
+        """Look inside the network at the text just written (training goes on)."""
+        from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+
+        session, source = self.session, self.writer.source
+        if source is None:
+            self.notify("The model is still loading.", severity="warning")
+            return
+        corpus, split = (session.corpus, session.split_mode) if session else (None, "interleaved")
+        request = InsideRequest(self.writer.view.text, source=source, corpus=corpus, split_mode=split, name=self.title)
+        self.app.push_screen(InsideScreen(request))
 
     @property
     def training_under_way(self) -> bool:

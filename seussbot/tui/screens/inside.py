@@ -1,0 +1,462 @@
+"""Look inside: why the network wrote each character, and how far back it looked.
+
+A text (just written in the studio, typed or pasted here, or read by a saved
+model) is read once through a snapshot of the weights, in a thread worker
+(`seussbot.inside.read_text`); after that, moving the cursor only redraws.
+Around the text: what the model weighed at the cursor, the gates and cells
+of every unit as strips, the selected unit's equations with their numbers, the
+reach of the prediction at the cursor (autograd on the snapshot, in a worker,
+never on the training model), the cells that follow a nameable feature, and
+the weights by matrix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, OptionList, TextArea
+
+from seussbot.errors import SeussbotError
+from seussbot.inside.tracks import TRACKS
+from seussbot.tui.widgets.cursor_inspector import CursorInspector, shown
+from seussbot.tui.widgets.equations_view import EquationsView
+from seussbot.tui.widgets.gate_strips import GateStrips
+from seussbot.tui.widgets.inside_panels import CellsList, WeightsTable
+from seussbot.tui.widgets.inside_text import InsideText
+from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles
+from seussbot.tui.screens.inside_source import InsideRequest, excerpt, load_saved
+from seussbot.tui.widgets.stream_view import StreamView
+from seussbot.tui.widgets.value_scale import Scale, ScaleKey
+from seussbot.tui.widgets.written import Written
+
+if TYPE_CHECKING:
+    from seussbot.inside.reading import Reading
+    from seussbot.model import CharRNN
+
+CELLS_TOKENS = 20_000  # validation text read to find cells: about a second on a small network
+REACH_DELAY_S = 0.15  # a reach is measured once the cursor rests
+
+
+class InsideScreen(Screen):
+    CSS_PATH = "inside.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # 80 columns: halves, so the numbers fit
+    AUTO_FOCUS = "#inside-text"
+    BINDINGS = [
+        Binding("t", "track", "Gate"),
+        Binding("l", "layer", "Layer"),
+        Binding("s", "sort", "Sort", show=False),
+        Binding("j", "unit(1)", "Next unit", show=False),
+        Binding("k", "unit(-1)", "Previous unit", show=False),
+        Binding("u", "pick_unit", "Unit #", show=False),
+        Binding("r", "reach", "Reach"),
+        Binding("n", "cells", "Cells"),
+        Binding("w", "weights", "Weights"),
+        Binding("e", "edit", "Edit text", show=False),
+        Binding("ctrl+r", "read_edited", "Read it", show=False),
+        Binding("escape,b", "back", "Back"),
+    ]
+
+    class Read(Message):
+        def __init__(self, reading: "Reading | None", error: str | None = None) -> None:
+            super().__init__()
+            self.reading, self.error = reading, error
+
+    class Marked(Message):
+        def __init__(self, text: str, marks: list) -> None:
+            super().__init__()
+            self.text, self.marks = text, marks
+
+    class Reached(Message):
+        def __init__(self, position: int, found: object) -> None:
+            super().__init__()
+            self.position, self.found = position, found
+
+    class CellsFound(Message):
+        def __init__(self, findings: list | None, error: str | None = None) -> None:
+            super().__init__()
+            self.findings, self.error = findings, error
+
+    def __init__(self, request: InsideRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.text = request.text
+        self.source = request.source
+        self.corpus = request.corpus
+        self.split_mode = request.split_mode
+        self.reading: Reading | None = None
+        self.model: CharRNN | None = None  # the snapshot read (reach and cells use the same weights)
+        self.shown_layer = 0
+        self.track_index = 0
+        self.by_variance = True
+        self.unit: int | None = None  # None until a unit is chosen: the one that varies most
+        self.index = 0  # the token under the cursor
+        self.reach_on = False
+        self._reach_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="inside"):
+            with Vertical(id="inside-text-box", classes="panel") as box:
+                box.border_title = "Text"
+                yield TextArea(self.text, id="inside-edit", soft_wrap=True, show_line_numbers=False)
+                yield InsideText("Press e to type or paste a text to look into.", id="inside-text")
+                yield Label("", id="inside-status")
+            with Vertical(id="inside-cursor-box", classes="panel") as box:
+                box.border_title = "At the cursor"
+                yield CursorInspector("", id="inside-cursor")
+            with Vertical(id="inside-strips-box", classes="panel") as box:
+                box.border_title = "Gates and cells"
+                yield ScaleKey(id="inside-scale")
+                yield GateStrips(id="inside-strips")
+                yield Input(placeholder="unit number, Enter", id="inside-unit", type="integer", compact=True)
+            with ContentSwitcher(initial="inside-equations", id="inside-side", classes="panel"):
+                with VerticalScroll(id="inside-equations"):
+                    yield EquationsView("")
+                yield CellsList(id="inside-cells")
+                yield WeightsTable("", id="inside-weights")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.request.name or self.request.model or "look inside"
+        self.sub_title = "reading…"
+        self.query_one("#inside-edit").display = False
+        self.query_one("#inside-unit").display = False
+        self.query_one("#inside-side").border_title = "Equations"
+        view = self.view
+        view.set_mark_styles(mark_styles(view.background_colors[1]))
+        self._read(self.text)
+
+    @property
+    def view(self) -> InsideText:
+        return self.query_one(InsideText)
+
+    @property
+    def strips(self) -> GateStrips:
+        return self.query_one(GateStrips)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#inside-status", Label).update(text)
+
+    # -- reading ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="inside-read")
+    def _read(self, text: str) -> None:
+        import torch
+
+        torch.set_num_threads(1)  # leave the other core to training and the screen
+        try:
+            if self.source is None:
+                self.source, self.corpus, self.split_mode = load_saved(self.request.model or "")
+                if not text and self.corpus is not None:  # a saved model reads what it never trained on
+                    text = self.text = excerpt(self.corpus.split(mode=self.split_mode)[1])  # type: ignore[arg-type]
+            if not text:
+                self.post_message(self.Read(None))
+                return
+            from seussbot.inside.reading import read_text
+
+            self.model = self.source.snapshot()  # reading, reach and cells all look at these weights
+            self.post_message(self.Read(read_text(self.model, self.source.vocab, text)))
+            if self.source.profile is not None and self.source.vocab.level == "char":
+                from seussbot.mistakes import find_mistakes  # after the reading is on screen: judging can wait
+
+                self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
+        except SeussbotError as error:
+            self.post_message(self.Read(None, str(error)))
+
+    @on(Marked)
+    def _marked(self, message: Marked) -> None:
+        if message.text == self.text and self.reading is not None:
+            self.view.add_marks(message.marks)
+
+    @on(Read)
+    def _shown_reading(self, message: Read) -> None:
+        if message.error:
+            self.sub_title = "cannot read this text"
+            self._status(message.error)
+            self.notify(message.error, severity="error", timeout=8)
+            return
+        self.reading = reading = message.reading
+        if reading is None:
+            self.sub_title = "no text yet"
+            self.action_edit()
+            return
+        from seussbot.vocab import JoinState
+
+        join = JoinState()
+        level = self.source.vocab.level  # type: ignore[union-attr]
+        view = self.view
+        view.clear()
+        view.append([
+            Written(join.join(level, token), float(reading.prob[t]), tuple(reading.candidates(t, self.source.vocab)), float(reading.entropy_bits[t]))  # type: ignore[union-attr]
+            for t, token in enumerate(reading.tokens)
+        ])
+        self.shown_layer = min(self.shown_layer, reading.layers - 1)
+        self.track_index %= len(TRACKS[reading.cell])
+        self.sub_title = f"{reading.cell.upper()} · {reading.layers} layer{'s' if reading.layers > 1 else ''} · {len(reading):,} tokens read"
+        self._status("arrows move · t gate · l layer · s sort · j/k unit · r reach · n cells · w weights")
+        self._show_track()
+        view.focus()
+        view.action_cursor_to(min(self.index, len(reading) - 1))
+
+    # -- the cursor --------------------------------------------------------------------
+    @on(StreamView.CursorMoved)
+    def _cursor_moved(self, message: StreamView.CursorMoved) -> None:
+        reading, written = self.reading, self.view.written
+        if reading is None or not 0 <= message.index < len(written.piece_of):
+            return
+        self.index = written.piece_of[message.index]
+        mark = written.mark_at(message.index)
+        t = self.index
+        self.query_one(CursorInspector).show(
+            t, reading.tokens[t], float(reading.prob[t]), float(reading.entropy_bits[t]),
+            reading.candidates(t, self.source.vocab), explain(mark) if mark else None,  # type: ignore[union-attr]
+        )
+        self.strips.set_cursor(t)
+        self._show_equations()
+        if self.reach_on:
+            self._schedule_reach()
+
+    def _show_equations(self) -> None:
+        from seussbot.inside.equations import unit_step
+
+        reading = self.reading
+        if reading is None or self.unit is None:
+            return
+        step = unit_step(reading, self.shown_layer, self.unit, self.index)
+        self.query_one(EquationsView).show(step, shown(reading.tokens[self.index]))
+
+    # -- strips ------------------------------------------------------------------------
+    @property
+    def track(self):
+        return TRACKS[self.reading.cell][self.track_index]  # type: ignore[union-attr]
+
+    def _show_track(self) -> None:
+        reading = self.reading
+        if reading is None:
+            return
+        track = self.track
+        values = reading.tracks[self.shown_layer][track.key]
+        if track.key == "cell":  # unbounded: scale to what this text reached
+            top = float(values.abs().quantile(0.99)) if values.numel() < 16_000_000 else float(values.abs().max())
+            low, high = -max(top, 0.1), max(top, 0.1)
+        else:
+            low, high = track.low, track.high
+        order = (
+            values.var(dim=0).argsort(descending=True).tolist() if self.by_variance and len(values) > 1
+            else list(range(values.shape[1]))
+        )
+        box = self.query_one("#inside-strips-box")
+        names = f"{track.textbook} {track.symbol}" + (f" · {track.rohrer}" if track.rohrer else "")
+        box.border_title = f"{names} · layer {self.shown_layer + 1} of {reading.layers}"
+        box.border_subtitle = "by how much each unit varies" if self.by_variance else "by unit number"
+        strips_style = self.strips
+        scale = Scale(
+            low, high, strips_style.background_colors[1],
+            strips_style.get_component_styles("gate-strips--low").color,
+            strips_style.get_component_styles("gate-strips--high").color,
+        )
+        self.query_one(ScaleKey).show(scale, f"{track.symbol}:")
+        self.strips.show(reading.tokens, values, scale, order)
+        self.strips.set_cursor(self.index)
+        if self.unit is None:
+            self.unit = order[0]
+        self.strips.select(self.unit)
+
+    def action_track(self) -> None:
+        if self.reading is not None:
+            self.track_index = (self.track_index + 1) % len(TRACKS[self.reading.cell])
+            self._show_track()
+
+    def action_layer(self) -> None:
+        if self.reading is not None:
+            self.shown_layer = (self.shown_layer + 1) % self.reading.layers
+            self._show_track()
+            self._show_equations()
+
+    def action_sort(self) -> None:
+        self.by_variance = not self.by_variance
+        self._show_track()
+
+    def action_unit(self, delta: int) -> None:
+        order = self.strips.order
+        if order:
+            position = order.index(self.unit) if self.unit in order else 0
+            self._select_unit(order[max(0, min(len(order) - 1, position + delta))])
+
+    def _select_unit(self, unit: int) -> None:
+        self.unit = unit
+        self.strips.select(unit)
+        self._show_equations()
+
+    def action_pick_unit(self) -> None:
+        box = self.query_one("#inside-unit", Input)
+        box.display = True
+        box.value = ""
+        box.focus()
+
+    @on(Input.Submitted, "#inside-unit")
+    def _unit_picked(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.view.focus()
+        size = self.reading.tracks[0]["hidden"].shape[1] if self.reading else 0
+        try:
+            unit = int(event.value)
+        except ValueError:
+            return
+        if not 0 <= unit < size:
+            self.notify(f"Units are numbered 0 to {size - 1}.", severity="warning")
+            return
+        self._select_unit(unit)
+
+    # -- reach -------------------------------------------------------------------------
+    def action_reach(self) -> None:
+        self.reach_on = not self.reach_on
+        if self.reach_on:
+            self._schedule_reach()
+        else:
+            self.view.show_reach({})
+            self.query_one("#inside-text-box").border_subtitle = ""
+
+    def _schedule_reach(self) -> None:
+        if self._reach_timer is not None:
+            self._reach_timer.stop()
+        self._reach_timer = self.set_timer(REACH_DELAY_S, lambda: self._reach(self.text, self.index))
+
+    @work(thread=True, exclusive=True, group="inside-reach")
+    def _reach(self, text: str, position: int) -> None:
+        import torch
+
+        from seussbot.inside.reach import reach
+
+        torch.set_num_threads(1)
+        if self.source is None or self.model is None or position < 1:
+            self.post_message(self.Reached(position, None))
+            return
+        try:
+            self.post_message(self.Reached(position, reach(self.model, self.source.vocab, text, position)))
+        except SeussbotError:
+            self.post_message(self.Reached(position, None))
+
+    @on(Reached)
+    def _reached(self, message: Reached) -> None:
+        found = message.found
+        box = self.query_one("#inside-text-box")
+        if not self.reach_on or message.position != self.index:
+            return
+        if found is None:
+            self.view.show_reach({})
+            box.border_subtitle = "reach: nothing before the first character"
+            return
+        starts = self.view.written.piece_of
+        first_char = {}
+        for char_index, token_index in enumerate(starts):
+            first_char.setdefault(token_index, char_index)
+        self.view.show_reach({first_char[i]: found.of(i) for i in range(found.begin, found.position)})  # type: ignore[attr-defined]
+        unit = "words" if self.source and self.source.vocab.level == "word" else "characters"
+        box.border_subtitle = f"reach: 90% within {found.within_90:,} {unit}"  # type: ignore[attr-defined]
+
+    # -- cells and weights -------------------------------------------------------------
+    def action_cells(self) -> None:
+        side = self.query_one(ContentSwitcher)
+        if side.current == "inside-cells":
+            self._side("inside-equations", "Equations")
+            return
+        self._side("inside-cells", "Cells that mean something")
+        cells = self.query_one(CellsList)
+        if not getattr(cells, "findings", None):
+            cells.clear_options()
+            cells.add_option("finding cells in the corpus's validation text…")
+            self._find_cells()
+
+    @work(thread=True, exclusive=True, group="inside-cells")
+    def _find_cells(self) -> None:
+        import torch
+
+        from seussbot.inside.cells import find_cells
+
+        torch.set_num_threads(1)
+        if self.source is None or self.model is None or self.corpus is None:
+            self.post_message(self.CellsFound(None, "The corpus this model learned is not at hand."))
+            return
+        try:
+            _, validation = self.corpus.split(mode=self.split_mode)  # type: ignore[arg-type]
+            report = find_cells(self.model, self.source.vocab, validation, max_tokens=CELLS_TOKENS)
+            self.post_message(self.CellsFound(report.findings))
+        except SeussbotError as error:
+            self.post_message(self.CellsFound(None, str(error)))
+
+    @on(CellsFound)
+    def _cells_found(self, message: CellsFound) -> None:
+        cells = self.query_one(CellsList)
+        if message.findings is None:
+            cells.clear_options()
+            cells.add_option(message.error or "")
+            return
+        cells.show(message.findings)
+
+    @on(OptionList.OptionSelected, "#inside-cells")
+    def _cell_chosen(self, event: OptionList.OptionSelected) -> None:
+        findings = getattr(self.query_one(CellsList), "findings", [])
+        if self.reading is None or not event.option.id or int(event.option.id) >= len(findings):
+            return
+        finding = findings[int(event.option.id)]
+        self.shown_layer = finding.layer
+        self.track_index = [t.key for t in TRACKS[self.reading.cell]].index(finding.track)
+        self.unit = finding.unit
+        self._show_track()
+        self._show_equations()
+
+    def action_weights(self) -> None:
+        side = self.query_one(ContentSwitcher)
+        if side.current == "inside-weights":
+            self._side("inside-equations", "Equations")
+        elif self.model is not None:
+            from seussbot.inside.weights import weight_breakdown
+
+            matrices = weight_breakdown(self.model.config)
+            total = sum(m.count for m in matrices)
+            self.query_one(WeightsTable).show(matrices, total)
+            self._side("inside-weights", f"Weights: {total:,}")
+
+    def _side(self, which: str, title: str) -> None:
+        side = self.query_one(ContentSwitcher)
+        side.current = which
+        side.border_title = title
+        if which == "inside-cells":
+            self.query_one(CellsList).focus()
+        else:
+            self.view.focus()
+
+    # -- a new text --------------------------------------------------------------------
+    def action_edit(self) -> None:
+        editor = self.query_one("#inside-edit", TextArea)
+        if not editor.display:
+            editor.text = self.text
+        editor.display = True
+        self.view.display = False
+        editor.focus()
+        self._status("type or paste a text · ctrl+r reads it · escape goes back")
+
+    def action_read_edited(self) -> None:
+        editor = self.query_one("#inside-edit", TextArea)
+        if not editor.display:
+            return
+        self.text = editor.text
+        editor.display = False
+        self.view.display = True
+        self.sub_title = "reading…"
+        self._read(self.text)
+
+    def action_back(self) -> None:
+        editor = self.query_one("#inside-edit", TextArea)
+        if editor.display and self.reading is not None:
+            editor.display = False
+            self.view.display = True
+            self.view.focus()
+            return
+        self.dismiss()

@@ -1,0 +1,191 @@
+"""The look-inside view, driven by Pilot: from the studio's writing, from a saved model, on typed text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import torch
+from rich.console import Console
+from textual.widgets import OptionList, TextArea
+
+from seussbot import store
+from seussbot.model import CELLS, CharRNN, ModelConfig
+from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+from seussbot.tui.screens.library import LibraryScreen
+from seussbot.tui.screens.studio import StudioScreen
+from seussbot.tui.widgets.cursor_inspector import CursorInspector
+from seussbot.tui.widgets.equations_view import EquationsView
+from seussbot.tui.widgets.gate_strips import GateStrips
+from seussbot.tui.widgets.inside_panels import WeightsTable
+from seussbot.tui.widgets.inside_text import InsideText
+from seussbot.tui.widgets.model_source import ModelSource
+from seussbot.vocab import Vocab
+
+from test_tui_journeys import SIZE, make_app, story, until  # noqa: F401 (story: a fixture)
+
+TEXT = "Ann saw a hat.\nBob had a bun.\n"
+
+
+def _rendered(widget) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=100, file=io.StringIO(), color_system=None)
+    console.print(widget.content)
+    return console.file.getvalue()
+
+
+def _toy(cell: str, seed: int, layers: int = 1) -> InsideRequest:
+    """TEXT, to be read by a small untrained network of `cell`."""
+    vocab = Vocab.build(TEXT)
+    torch.manual_seed(seed)
+    model = CharRNN(ModelConfig(cell, vocab_size=len(vocab), hidden_size=8, layers=layers, embed_dim=4)).eval()  # type: ignore[arg-type]
+    return InsideRequest(TEXT, source=ModelSource(vocab, lambda: model))
+
+
+async def _open(app, pilot, request: InsideRequest) -> InsideScreen:
+    screen = InsideScreen(request)
+    app.push_screen(screen)
+    await until(lambda: screen.reading is not None or "cannot" in (screen.sub_title or ""))
+    await pilot.pause()
+    return screen
+
+
+@pytest.mark.parametrize("cell", CELLS)
+async def test_every_cell_shows_its_own_gates_and_equations(cell: str) -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, _toy(cell, 0, layers=2))
+        strips = screen.query_one("#inside-strips-box")
+        titles = [strips.border_title]
+        for _ in range({"lstm": 5, "gru": 3, "rnn": 0}[cell]):
+            await pilot.press("t")
+            titles.append(strips.border_title)
+        expected = {"lstm": ["input gate i", "forget gate f", "output gate o", "candidate g", "cell state c", "hidden state h"],
+                    "gru": ["reset gate r", "update gate z", "candidate n", "hidden state h"], "rnn": ["hidden state h"]}[cell]
+        assert [t.split(" · ")[0] for t in titles] == expected
+        await pilot.press("l")
+        assert "layer 2 of 2" in strips.border_title
+        await pilot.press("right", "right")
+        assert "'n'" in _rendered(screen.query_one(CursorInspector))  # "Ann": the cursor's character
+        equations = _rendered(screen.query_one(EquationsView))
+        assert {"lstm": "forgetting", "gru": "update gate", "rnn": "h = tanh("}[cell] in equations
+        assert "of layer 2" in equations
+
+
+async def test_moving_the_cursor_updates_candidates_strips_and_equations() -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, _toy("lstm", 1))
+        strips = screen.query_one(GateStrips)
+        await pilot.press("right", "right", "right")
+        assert screen.index == 3 and strips.cursor == 3
+        inspector = _rendered(screen.query_one(CursorInspector))
+        p = float(screen.reading.prob[3])
+        assert f"p = {p:.1%}" in inspector and "'␣'" in inspector
+        unit = screen.unit
+        await pilot.press("j")
+        assert screen.unit == strips.order[strips.order.index(unit) + 1]
+        assert f"unit {screen.unit} of layer 1" in _rendered(screen.query_one(EquationsView))
+        await pilot.press("s")
+        assert strips.order == list(range(8))
+        await pilot.press("u")
+        await pilot.press("5", "enter")
+        assert screen.unit == 5 and strips.selected == 5
+
+
+async def test_reach_lights_the_text_and_says_how_far_back() -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, _toy("gru", 2))
+        await pilot.press("end", "r")
+        box = screen.query_one("#inside-text-box")
+        await until(lambda: "90%" in (box.border_subtitle or ""))
+        view = screen.query_one(InsideText)
+        assert view.reach_shade and max(view.reach_shade) < len(TEXT) - 1  # only characters before the cursor
+        await pilot.press("r")
+        assert not view.reach_shade and not box.border_subtitle
+
+
+async def test_a_saved_model_reads_its_held_out_text_finds_cells_and_counts_weights(trained) -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, InsideRequest("", model=trained.name, name=trained.name))
+        assert screen.reading is not None and len(screen.reading) > 100
+        await pilot.press("w")
+        weights = _rendered(screen.query_one(WeightsTable))
+        assert f"{trained.model.parameter_count():,}" in weights and "W_hf" in weights
+        await pilot.press("w", "n")
+        cells = screen.query_one("#inside-cells", OptionList)
+        await until(lambda: cells.option_count > 3 and "r =" in str(cells.get_option_at_index(0).prompt))
+        await pilot.press("down", "enter")
+        chosen = cells.findings[1]
+        assert (screen.unit, screen.shown_layer) == (chosen.unit, chosen.layer)
+        assert screen.track.key == chosen.track
+
+
+async def test_typed_text_is_read_and_unknown_characters_are_refused(trained) -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, InsideRequest("", model=trained.name))
+        await pilot.press("e")
+        editor = screen.query_one(TextArea)
+        assert app.focused is editor
+        editor.text = "Dan hid the cup."
+        await pilot.press("ctrl+r")
+        await until(lambda: screen.reading is not None and len(screen.reading) == len("Dan hid the cup."))
+        await pilot.press("e")
+        editor.text = "Dan ~ cup"
+        await pilot.press("ctrl+r")
+        await until(lambda: "never saw" in str(screen.query_one("#inside-status").render()))
+
+
+async def test_the_studio_opens_the_view_on_the_text_just_written(story: str) -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.writer.source is not None)
+        studio = app.screen
+        studio.writer.prompt.value = "Ann"
+        studio.writer.write()
+        await until(lambda: not studio.writer.busy and len(studio.writer.view.text) > 10)
+        await pilot.press("i")
+        await until(lambda: isinstance(app.screen, InsideScreen) and app.screen.reading is not None)
+        assert "".join(app.screen.reading.tokens) == studio.writer.view.text
+        await pilot.press("escape")
+        assert app.screen is studio
+
+
+async def test_the_library_opens_a_saved_model_to_look_inside(story: str, tmp_path: Path) -> None:
+    from seussbot.session import TrainingSession
+
+    session = TrainingSession.create("story", preset="tiny", max_steps=3, threads=1, eval_every_s=999, hidden_size=16)
+    for _ in session.events():
+        pass
+    session.save()
+    session.close()
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        await pilot.press("g")  # on a corpus: says what to do
+        library.items.highlighted = [o.id for o in library.items._options].index(f"model:{session.name}")
+        await pilot.press("g")
+        await until(lambda: isinstance(app.screen, InsideScreen) and app.screen.reading is not None)
+        assert store.list_models()[0].name == session.name
+
+
+async def test_the_mistake_under_the_cursor_is_named(trained) -> None:
+    text = "Ann hid a gopip.\n"
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, InsideRequest("", model=trained.name))
+        await pilot.press("e")
+        screen.query_one(TextArea).text = text
+        await pilot.press("ctrl+r")
+        view = screen.query_one(InsideText)
+        await until(lambda: screen.reading is not None and len(screen.reading) == len(text) and view.written.marks)
+        assert any(m.kind == "made-up" and text[m.start:m.end] == "gopip" for m in view.written.marks)
+        view.action_cursor_to(text.index("gopip") + 2)
+        await pilot.pause()
+        assert "made-up" in _rendered(screen.query_one(CursorInspector)).lower()
