@@ -122,7 +122,12 @@ class Corpus:
         )
 
     def preview(self, chars: int = 600) -> str:
-        return self.text[:chars]
+        """The text's opening, lines a wrapper broke joined again, cut at the end of a word."""
+        text = join_soft_wraps(self.text[: chars * 2])
+        if len(text) <= chars:
+            return text
+        cut = text.rfind(" ", 0, chars)
+        return text[: cut if cut > chars // 2 else chars].rstrip() + " …"
 
     def split(self, val_fraction: float = 0.1, mode: SplitMode = "interleaved") -> tuple[str, str]:
         """(train_text, val_text).
@@ -134,6 +139,30 @@ class Corpus:
         `val_fraction` of the characters, for comparisons with published numbers.
         """
         return split_text(self.text, val_fraction, mode)
+
+
+def is_soft_wrapped(text: str) -> bool:
+    """True when nearly every line break inside a paragraph is one a greedy wrapper was forced to make."""
+    lines = text.split("\n")
+    breaks = [(line, after.split(" ", 1)[0]) for line, after in zip(lines, lines[1:]) if line.strip() and after.strip()]
+    width = max((len(line) for line, _ in breaks), default=0)
+    forced = sum(len(line) + 1 + len(word) > width for line, word in breaks)  # the next word would not fit
+    return width >= 40 and forced >= 0.9 * len(breaks)
+
+
+def join_soft_wraps(text: str) -> str:
+    """Join the lines of a text a fixed-width wrapper broke (prose); keep an author's (verse).
+
+    A wrapper breaks a line only where the next word would not fit; an author
+    breaks where the verse ends. When nearly every break inside a paragraph is
+    one a wrapper was forced to make, single line breaks become spaces and blank
+    lines stay, so a preview in a narrower pane wraps once, not twice
+    ("A red leaf / lay / in the ditch").
+    """
+    if not is_soft_wrapped(text):
+        return text
+    paragraphs = re.split(r"\n[ \t]*\n", text)
+    return "\n\n".join(" ".join(part.strip() for part in paragraph.split("\n")) for paragraph in paragraphs)
 
 
 def split_text(text: str, val_fraction: float = 0.1, mode: SplitMode = "interleaved") -> tuple[str, str]:

@@ -35,3 +35,11 @@ class ModelLockedError(SeussbotError):
 
 class ModelExistsError(SeussbotError):
     """A new model would replace a saved one; the user must say how to proceed."""
+
+
+class CorpusNameTaken(CorpusError):
+    """An import's name belongs to a bundled corpus or a different imported one; `free` is one that does not."""
+
+    def __init__(self, message: str, name: str, free: str) -> None:
+        super().__init__(message)
+        self.name, self.free = name, free

@@ -34,6 +34,11 @@ def corpora_dir() -> Path:
     return home() / "corpora"
 
 
+def screenshots_dir() -> Path:
+    """Where the app saves screenshots (created when first needed: ~/Downloads may not exist)."""
+    return home() / "screenshots"
+
+
 def cache_dir() -> Path:
     if os.environ.get(HOME_ENV):
         return home() / "cache"

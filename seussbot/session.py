@@ -15,6 +15,7 @@ saved model is never replaced unless the caller says `overwrite=True`.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -134,9 +135,14 @@ class TrainingSession:
         lock: store.ModelLock | None = None,
         best_weights: dict[str, torch.Tensor] | None = None,
         warnings: list[str] | None = None,
+        notes: dict[str, object] | None = None,
     ) -> None:
         self.corpus, self.vocab, self.name, self.preset, self.split_mode = corpus, vocab, name, preset, split_mode
         self.warnings: list[str] = list(warnings or [])  # one sentence each, for the person
+        # What a client keeps with the model (the app: its timeline of samples, its write settings),
+        # saved in the metadata as JSON; clients check what they read back, as from any file.
+        self._notes: dict[str, object] = dict(notes or {})
+        self._notes_lock = threading.Lock()
         self._lock = lock or store.ModelLock(name).acquire()
         try:
             train_text, val_text = corpus.split(mode=split_mode)
@@ -269,6 +275,7 @@ class TrainingSession:
             name=loaded.name, preset=str(training.get("preset", "custom")), device=resolve_device(device),
             state=state, optimizer_state=resume.optimizer,
             split_mode=training.get("split_mode", "interleaved"), lock=lock, best_weights=best_weights, warnings=warnings,
+            notes=meta.get("notes") if isinstance(meta.get("notes"), dict) else None,
         )
 
     # -- running and saving -------------------------------------------------------------
@@ -293,6 +300,16 @@ class TrainingSession:
     @property
     def path(self) -> Path:
         return store.model_path(self.name)
+
+    def note(self, key: str) -> object:
+        """What a client kept under `key` (None if nothing): untrusted JSON from the model file."""
+        with self._notes_lock:
+            return self._notes.get(key)
+
+    def set_note(self, key: str, value: object) -> None:
+        """Keep a JSON value with the model; saved with the next save (safe from any thread)."""
+        with self._notes_lock:
+            self._notes[key] = value
 
     def metadata(self) -> dict:
         st = self.trainer.state
@@ -320,7 +337,12 @@ class TrainingSession:
                 "best_step": st.best_step,
                 "history": [p.__dict__ for p in st.history],
             },
+            "notes": self._notes_copy(),
         }
+
+    def _notes_copy(self) -> dict[str, object]:
+        with self._notes_lock:
+            return dict(self._notes)
 
     def save(self) -> Path:
         """Save the best weights, and the last ones with the optimiser for resuming, atomically."""

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from seussbot import files, paths
-from seussbot.errors import CorpusError, ModelFileError, ModelLockedError, SeussbotError, StorageError
+from seussbot.errors import CorpusError, CorpusNameTaken, ModelFileError, ModelLockedError, SeussbotError, StorageError
 
 FORMAT = "seussbot-model"
 FORMAT_VERSION = 1
@@ -227,7 +227,7 @@ def _model_meta(path: Path, strings: dict) -> dict:
 # required, "?count" may be absent, "?count|null" may also be null. Parts not named here are
 # not checked; the network and the vocabulary are checked where they are built
 # (`ModelConfig.from_json`, against the ranges in `seussbot.limits`, and `Vocab.from_json`).
-_SECTIONS = {"config": "object", "vocab": "object", "corpus": "?object", "training": "?object"}
+_SECTIONS = {"config": "object", "vocab": "object", "corpus": "?object", "training": "?object", "notes": "?object"}
 _CORPUS = {"name": "?text|null", "sha256": "?text|null", "source": "?text|null", "path": "?text|null", "chars": "?count|null"}
 _TRAINING = {
     "steps": "?count", "tokens_seen": "?count", "wall_time_s": "?seconds", "train_loss": "?number|null",
@@ -488,12 +488,11 @@ def import_corpus(source: Path, name: str | None = None, max_bytes: int | None =
     limit = max_bytes or corpus_module.DEFAULT_MAX_BYTES
     text = corpus_module.read_text_file(source, limit)
     cleaned = paths.safe_name(name or source.stem)
-    if cleaned in corpus_module.bundled_names():
-        raise CorpusError(f"'{cleaned}' is a bundled corpus; choose another name with --name.")
-    folder = paths.corpora_dir()
-    target = folder / f"{cleaned}.txt"
-    if target.exists() and target.read_text(encoding="utf-8") != text:
-        raise CorpusError(f"A different corpus named '{cleaned}' exists; choose another name with --name.")
+    taken = _name_taken(cleaned, text)
+    if taken:
+        free = free_corpus_name(cleaned, text)
+        raise CorpusNameTaken(f"{taken}; choose another name with --name ('{free}' is free).", cleaned, free)
+    target = paths.corpora_dir() / f"{cleaned}.txt"
     preset = _preset_name(len(text))
     manifest = corpus_module.Manifest(
         name=cleaned,
@@ -505,6 +504,26 @@ def import_corpus(source: Path, name: str | None = None, max_bytes: int | None =
     atomic_write_bytes(target, text.encode("utf-8"))
     atomic_write_bytes(target.with_suffix(".json"), json.dumps(manifest.to_json() | {"source": str(source)}, indent=2).encode())
     return target
+
+
+def _name_taken(name: str, text: str) -> str:
+    """Why `name` cannot hold `text` as an imported corpus ("" when it can: free, or the same text)."""
+    from seussbot import corpus as corpus_module
+
+    if name in corpus_module.bundled_names():
+        return f"'{name}' is a bundled corpus"
+    target = paths.corpora_dir() / f"{name}.txt"
+    if target.exists() and target.read_text(encoding="utf-8") != text:
+        return f"A different corpus named '{name}' exists"
+    return ""
+
+
+def free_corpus_name(base: str, text: str = "") -> str:
+    """The first of `base`, `base-2`, `base-3`, ... an import of `text` may take."""
+    n = 1
+    while _name_taken(candidate := base if n == 1 else f"{base}-{n}", text or "\0"):
+        n += 1
+    return candidate
 
 
 def _preset_name(chars: int) -> str:

@@ -24,8 +24,10 @@ QUICK = dict(preset="tiny", threads=1, eval_every_s=999.0)
 
 def scripted_validation(monkeypatch: pytest.MonkeyPatch, losses: list[float]) -> None:
     """Make every evaluation return the next of `losses` (then the last one, forever)."""
+    from seussbot.train import Reading
+
     values = itertools.chain(losses, itertools.repeat(losses[-1]))
-    monkeypatch.setattr("seussbot.train.evaluate", lambda *args, **kwargs: next(values))
+    monkeypatch.setattr("seussbot.train.read_text", lambda *args, **kwargs: Reading(next(values), None, 1))
 
 
 def test_a_fresh_session_without_a_name_never_takes_a_saved_one(story_file: Path) -> None:

@@ -105,9 +105,40 @@ def test_the_tally_leaves_new_words_out_of_the_mistakes() -> None:
     from seussbot.writing import Tally
 
     shown = tally_content(Tally({"echo": 0, "made-up": 2, "new-word": 3}, 4.0, 50)).plain
-    assert shown == "4.0 mistakes per 100 words  ■ made-up word 2   ■ new word 3 (not mistakes)"
+    assert shown == "4.0 mistakes per 100 words  ■ made-up word 2  ■ new word 3 (not mistakes)"
     shown = tally_content(Tally({"made-up": 0, "new-word": 1}, 0.0, 50)).plain
-    assert shown == "0.0 mistakes per 100 words  none found   ■ new word 1 (not a mistake)"
+    assert shown == "0.0 mistakes per 100 words  none found  ■ new word 1 (not a mistake)"
+
+
+def test_the_tally_wraps_between_items_never_inside_one() -> None:
+    from seussbot.tui.widgets.mistake_marks import tally_content
+    from seussbot.writing import Tally
+
+    shown = tally_content(Tally({"unseen-pair": 4, "forgot-hero": 8}, 12.0, 100), width=48).plain
+    assert all(len(line) <= 48 for line in shown.split("\n")) and shown.count("\n") == 1
+    assert "■ forgot the hero 8" in shown.split("\n")[1] or "■ forgot the hero 8" in shown.split("\n")[0]
+
+
+def test_a_wrappers_line_breaks_read_as_spaces_and_a_blank_line_still_breaks() -> None:
+    from seussbot.tui.widgets.written import Written, WrittenText
+
+    text = WrittenText(width=20, soft_breaks=True)
+    text.append([Written("Spot saw\nDoug. Doug saw\nJane.\n\nJane saw Spot.", 0.9)])
+    lines = ["".join(text.chars[a:b]).replace("\n", " ").rstrip() for a, b in text.lines]
+    assert lines == ["Spot saw Doug. Doug", "saw Jane.", "Jane saw Spot."]
+    verse = WrittenText(width=20)
+    verse.append([Written("Spot saw\nDoug.", 0.9)])
+    assert len(verse.lines) == 2  # an author's line break stays
+
+
+def test_a_preview_joins_wrapped_prose_but_keeps_verse() -> None:
+    from seussbot.corpus import join_soft_wraps
+    from seussbot.grammars.base import wrap
+
+    prose = wrap(" ".join(["A red leaf lay in the ditch by the path."] * 12), 60)
+    assert "\n" in prose and "\n" not in join_soft_wraps(prose)
+    verse = "In the town of Fandoodle, high up on a hill,\nLived a wind named Old Fwissle who whistled so shrill.\n" * 3
+    assert join_soft_wraps(verse) == verse
 
 
 def test_probability_bands_cover_zero_to_one() -> None:

@@ -104,3 +104,5 @@ class Grammar:
     # check a window this long rather than the whole text at every sentence).
     context_chars: int = DEFAULT_CONTEXT_CHARS
     probe: ProbeSpec | None = None  # None: no rule to measure a network's predictions by
+    # The mistake kinds (seussbot.mistakes names) that show this corpus's lesson fading, charted apart.
+    key_mistakes: tuple[str, ...] = ()

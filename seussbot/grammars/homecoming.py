@@ -421,4 +421,4 @@ def _homecoming_violations(text: str) -> list[Violation]:
     return check_homecoming(text).violations
 
 
-GRAMMAR = Grammar("homecoming", generate=generate_homecoming, check=_homecoming_violations, context_chars=1200, probe=HERO_PROBE)
+GRAMMAR = Grammar("homecoming", generate=generate_homecoming, check=_homecoming_violations, context_chars=1200, probe=HERO_PROBE, key_mistakes=("forgot-hero",))

@@ -185,4 +185,4 @@ CHAIN_PROBE = ProbeSpec(
 )
 
 
-GRAMMAR = Grammar("spot", generate=generate_spot, check=check_spot, context_chars=0, probe=CHAIN_PROBE)
+GRAMMAR = Grammar("spot", generate=generate_spot, check=check_spot, context_chars=0, probe=CHAIN_PROBE, key_mistakes=("echo", "run-on", "fragment"))

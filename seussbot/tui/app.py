@@ -14,6 +14,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
+from seussbot.tui.commands import SeussbotCommands
 from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.choices import TrainChoice
 from seussbot.tui.pasted import parse_pasted_path
@@ -36,6 +37,7 @@ class SeussbotApp(App[int]):
     CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute, so subclasses elsewhere find it too
     TITLE = "seussbot"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    COMMANDS = App.COMMANDS | {SeussbotCommands}  # ctrl+p finds the app's own actions too
 
     def __init__(
         self,
@@ -95,18 +97,35 @@ class SeussbotApp(App[int]):
         if isinstance(self.screen, LibraryScreen):
             self.screen.reload()
 
-    def open_import(self, path: Path | None) -> None:
+    def open_import(self, path: Path | None, typed: str = "") -> None:
+        """The import dialog, for a dropped `path` or for a path whose first letters were `typed`."""
         from seussbot.tui.screens.import_path import ImportScreen
 
-        self.push_screen(ImportScreen(path), callback=self._imported)
+        self.push_screen(ImportScreen(path, typed=typed), callback=self._imported)
 
     def _imported(self, name: str | None) -> None:
         if name is None:
             return
         self.notify(f"Imported '{name}': it is in the library; Enter trains it.", title="Corpus added")
+        warning = small_corpus_warning(name)
+        if warning:
+            self.notify(warning, title="A small corpus", severity="warning", timeout=12)
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.reload(highlight=f"corpus:{name}")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen in seussbot's own folder, which exists once asked for, and say where."""
+        from seussbot import paths
+
+        folder = Path(path) if path else paths.screenshots_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as error:
+            self.notify(f"The screenshot could not be saved in {folder}: {error.strerror or error}.", severity="error")
+            return
+        self.notify(f"Saved {saved}", title="Screenshot")
 
     # -- dropped files -----------------------------------------------------------------
     def on_paste(self, event: events.Paste) -> None:
@@ -127,6 +146,23 @@ class SeussbotApp(App[int]):
             if isinstance(screen, (StudioScreen, CompareScreen)):
                 await screen.shutdown()
         self.exit(0)
+
+
+SMALL_CORPUS_CHARS = 20_000  # below this, even the tiny network learns the text by heart in minutes
+
+
+def small_corpus_warning(name: str) -> str:
+    """One sentence when an imported corpus is so small the network will memorise it ("" otherwise)."""
+    from seussbot import paths
+
+    path = paths.corpora_dir() / f"{name}.txt"
+    chars = len(path.read_text(encoding="utf-8")) if path.exists() else SMALL_CORPUS_CHARS
+    if chars >= SMALL_CORPUS_CHARS:
+        return ""
+    return (
+        f"'{name}' has {chars:,} characters: the network will soon learn it by heart (validation rises while "
+        "training falls). The best model is kept and training stops early; more text writes better."
+    )
 
 
 def run_app() -> int:

@@ -56,7 +56,7 @@ class Catalog:
         names = [entry.name for entry in entries]
         return next((name for name in PREFERRED_DEFAULT if name in names), names[0] if names else None)
 
-    def details(self, entry: CorpusEntry, preview_chars: int = 900) -> CorpusDetails:
+    def details(self, entry: CorpusEntry, preview_chars: int = 4000) -> CorpusDetails:
         """Stats and preview; slow for big files, so call it from a worker thread."""
         key = (entry.name, _mtime(entry.path))
         with self._lock:

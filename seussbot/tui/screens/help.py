@@ -60,15 +60,39 @@ class HelpScreen(ModalScreen[None]):
         return table
 
     def _keys(self) -> Table:
+        """Every key of the screen underneath (one row per key, its meanings joined), then the app's."""
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        seen: set[str] = set()
-        bindings = [*self.underneath.BINDINGS, *self.app.BINDINGS]
-        for binding in bindings:
-            if not isinstance(binding, Binding) or binding.description in seen or not binding.description:
+        rows: dict[str, list[str]] = {}
+        for binding in [*self.underneath.BINDINGS, *self.app.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.description:
                 continue
-            seen.add(binding.description)
             keys = " / ".join(self.app.get_key_display(Binding(key, "")) for key in binding.key.split(","))
-            table.add_row(keys, binding.description)
+            meanings = rows.setdefault(keys, [])
+            if binding.description not in meanings:
+                meanings.append(binding.description)
+        for keys, meanings in rows.items():
+            table.add_row(keys, " / ".join(meanings))
+        studio = type(self.underneath).__name__ == "StudioScreen"
+        for keys, meaning in (EXTRA_STUDIO if studio else EXTRA_LIBRARY):
+            table.add_row(keys, meaning)
         return table
+
+
+# Keys no binding of the screen names: the app's, the widgets' own, and the mouse.
+EXTRA_COMMON = (
+    ("ctrl+p", "Command palette: type a few letters of any action (\"tr\" finds Train)"),
+    ("ctrl+q", "Quit at once, saving whatever trains"),
+)
+EXTRA_STUDIO = (
+    ("tab", "Into the written text (or the prompt); shift+tab goes back"),
+    ("← → ↑ ↓ home end", "Move the cursor through the written text: what the model weighed, what a mark means"),
+    ("mouse", "Click a character to put the cursor there; the wheel scrolls the timeline"),
+    *EXTRA_COMMON,
+)
+EXTRA_LIBRARY = (
+    ("↑ ↓", "Move through the corpora and saved models"),
+    ("/ or ~", "Start typing the path of a text file to import it"),
+    *EXTRA_COMMON,
+)

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from seussbot.errors import SeussbotError
+from seussbot.errors import CorpusNameTaken, SeussbotError
 from seussbot.tui.pasted import parse_pasted_path
 
 
@@ -27,13 +27,14 @@ class ImportScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     class Finished(Message):
-        def __init__(self, name: str | None, error: str | None) -> None:
+        def __init__(self, name: str | None, error: str | None, free: str | None = None) -> None:
             super().__init__()
-            self.name, self.error = name, error
+            self.name, self.error, self.free = name, error, free
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, typed: str = "") -> None:
         super().__init__()
-        self.initial = "" if path is None else str(path)
+        self.initial = typed if path is None else str(path)
+        self.typing = bool(typed)  # a path being typed: keep the focus in it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box") as box:
@@ -47,7 +48,20 @@ class ImportScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="import-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#import-path" if not self.initial else "#import-go").focus()
+        path = self.query_one("#import-path", Input)
+        if self.initial and not self.typing:
+            self.set_focus(self.query_one("#import-go"))
+        else:
+            self.set_focus(path)
+            path.cursor_position = len(path.value)
+
+    def on_key(self, event) -> None:
+        """Letters that arrive before the path field has focus (fast typing) belong in it."""
+        if self.focused is None and event.is_printable and event.character:
+            path = self.query_one("#import-path", Input)
+            path.value += event.character
+            path.cursor_position = len(path.value)
+            event.stop()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#import-go")
@@ -67,13 +81,20 @@ class ImportScreen(ModalScreen[str | None]):
         try:
             target = store.import_corpus(path, name)
             self.post_message(self.Finished(target.stem, None))
+        except CorpusNameTaken as taken:  # said here in the dialog's words, not the CLI's flag
+            why = str(taken).split(";")[0]
+            self.post_message(self.Finished(None, f"{why}. Press Enter to import it as '{taken.free}', or type another name.", taken.free))
         except SeussbotError as error:
             self.post_message(self.Finished(None, str(error)))
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
+        if message.free:
+            name = self.query_one("#import-name", Input)
+            name.value = message.free
+            self.set_focus(name)
         if message.error:
-            self._show_error(message.error)
+            self._show_error(message.error)  # the dialog stays open: never closes without a word
         else:
             self.dismiss(message.name)
 

@@ -7,6 +7,8 @@ a worker thread, so a large imported corpus never stalls the list.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,6 +39,10 @@ class LibraryScreen(Screen):
         Binding("i", "import_corpus", "Import"),
         Binding("g", "inside", "Look inside", show=False),
         Binding("r", "read", "Read (model)", show=False),
+        # A path typed on the library (not pasted) begins with / or ~: the import dialog takes it,
+        # and every key after it, so letters of the path never act as the keys above.
+        Binding("slash", "type_path('/')", "Type a path", show=False, priority=True),
+        Binding("tilde", "type_path('~')", "Type a path", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -98,7 +104,9 @@ class LibraryScreen(Screen):
     def _corpus_prompt(self, entry: CorpusEntry) -> Content:
         size = fmt.short_count(entry.path.stat().st_size) if entry.path.exists() else "?"
         mine = " · yours" if entry.source == "imported" else ""
-        return Content.assemble("  ", entry.manifest.title, (f"  {size} chars{mine}", "dim"))
+        title = entry.manifest.title
+        name = "" if title == entry.name else f" · {entry.name}"  # the name the CLI and README use
+        return Content.assemble("  ", title, (f"{name}  {size} chars{mine}", "dim"))
 
     def _model_prompt(self, summary: ModelSummary) -> Content:
         if summary.damaged:
@@ -172,6 +180,7 @@ class LibraryScreen(Screen):
             self.notify("Highlight a saved model to look inside it.", severity="warning")
             return
         self.app.push_screen(InsideScreen(InsideRequest("", model=name, name=name)))
+
     def action_read(self) -> None:
         """The highlighted saved model reads its corpus's held-out text (the read screen)."""
         kind, _, name = self._highlighted_id().partition(":")
@@ -182,8 +191,24 @@ class LibraryScreen(Screen):
 
         self.app.push_screen(ReadScreen(model=name))
 
+    def palette_commands(self):
+        """ctrl+p: train any corpus or open any model by its name (seussbot.tui.commands)."""
+        for name, entry in self.corpora.items():
+            yield f"Train {entry.manifest.title} · {name}", "a fresh network, sized to the corpus", partial(self._open_item, f"corpus:{name}")
+        for name in self.models:
+            yield f"Open {name}", "a saved model: write with it or keep training", partial(self._open_item, f"model:{name}")
+
+    def _open_item(self, option_id: str) -> None:
+        ids = [option.id for option in self.items.options]
+        if option_id in ids:
+            self.items.highlighted = ids.index(option_id)
+            self.action_open()
+
     def action_import_corpus(self) -> None:
         self.app.open_import(None)
+
+    def action_type_path(self, first: str) -> None:
+        self.app.open_import(None, typed=first)
 
     def action_help(self) -> None:
         from seussbot.tui.screens.help import HelpScreen

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -29,24 +29,40 @@ from seussbot.tui import format as fmt
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
 from seussbot.tui.widgets.line_chart import Line, LineChart
+from seussbot.tui.widgets.probe_view import ProbeChart, ProbeLine, learned_step
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.timeline import TimelinePanel
 from seussbot.tui.widgets.training_stats import TrainingStats
 from seussbot.tui.widgets.write_panel import WritePanel
 
 if TYPE_CHECKING:
+    from seussbot.corpus import Corpus
     from seussbot.mistakes import CorpusProfile
     from seussbot.session import LoadedModel, TrainingSession
 
 TICK_S = 1 / 5  # news from training, five times a second
 
 
+def key_mistakes_of(corpus: "Corpus") -> tuple[str, ...]:
+    """The mistake kinds a corpus's grammar says its lesson is about (none for other corpora)."""
+    from seussbot.grammars import GRAMMARS
+
+    grammar = GRAMMARS.get(corpus.manifest.grammar or "")
+    return grammar.key_mistakes if grammar else ()
+
+
 class StudioScreen(Screen):
     CSS_PATH = "studio.tcss"
     AUTO_FOCUS = "#stream"  # not the prompt: with the prompt focused, letters are text, not keys
     BINDINGS = [
-        Binding("slash", "focus_prompt", "Prompt"),
-        Binding("space", "toggle_training", "Pause"),
+        # A priority binding runs before the next key is even routed, and moves focus at once,
+        # so letters typed right after "/" reach the prompt however fast they come.
+        Binding("slash", "focus_prompt", "Prompt", priority=True),
+        # One key, three meanings; the footer shows the one that applies now (check_action).
+        Binding("space", "train", "Train"),
+        Binding("space", "train_more", "Train more"),
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),
         Binding("w", "write", "Write again", show=False),
         Binding("left_square_bracket", "temperature(-1)", "Cooler", show=False),
         Binding("right_square_bracket", "temperature(1)", "Warmer", show=False),
@@ -95,6 +111,8 @@ class StudioScreen(Screen):
         self.last_val: float | None = None
         self.saved_note = ""
         self.memorising_note = ""
+        self.learned_at: int | None = None  # the step the probe first reached its mark
+        self.probe_shares: list[float | None] = []  # the latest probe, per band
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -102,12 +120,15 @@ class StudioScreen(Screen):
         with Container(id="studio"):
             with Vertical(id="chart-panel", classes="panel") as panel:
                 panel.border_title = "Loss (bits per character)"
-                yield LineChart(
-                    # Validation first, so the live training curve is drawn over it.
-                    [Line("validation", "line-chart--series-2", self.val_series),
-                     Line("train", "line-chart--series-1", self.train_series)],
-                    y_label="bits", empty="The loss curve appears once training starts.", id="loss-chart",
-                )
+                with Horizontal(id="charts"):
+                    yield LineChart(
+                        # Validation last, so its few points are drawn over the dense training curve.
+                        [Line("train", "line-chart--series-1", self.train_series),
+                         Line("validation", "line-chart--series-2", self.val_series)],
+                        y_label="bits", empty="The loss curve appears once training starts.", id="loss-chart",
+                    )
+                    yield ProbeChart(id="probe-chart")
+                yield ProbeLine("", id="probe-line")
             with Vertical(id="stats-panel", classes="panel") as panel:
                 panel.border_title = "Training (bits)"
                 yield TrainingStats(id="stats")
@@ -121,11 +142,19 @@ class StudioScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = self.request.model or self.request.corpus or "studio"
-        self.query_one("#chart-panel").border_subtitle = "[$text-primary]━ train[/]  [$text-accent]━ validation[/]"
-        self.query_one("#timeline-panel").border_subtitle = "[$text-error]━ mistakes per 100 words[/]"
+        self.query_one("#chart-panel").border_subtitle = "[$text-primary]━ train[/]  [bold $text-accent]━ validation[/]"
+        self.query_one("#timeline-panel").border_subtitle = "[$text-error]━ mistakes/100 words[/]"
         self.stats.show_state("loading")
         self.set_interval(TICK_S, self._tick)
         self._load()
+
+    def on_resize(self) -> None:
+        """Size classes for studio.tcss: the panels trade rows so written text keeps five."""
+        width, height = self.size
+        self.set_class(height < 34, "-short")
+        self.set_class(height < 23 or width < 70, "-tiny")
+        self.set_class(width < 100, "-narrow")
+        self.query_one(Footer).compact = width < 80  # every key label still fits at 60 columns
 
     @property
     def stats(self) -> TrainingStats:
@@ -170,9 +199,10 @@ class StudioScreen(Screen):
             self.notify(warning, severity="warning", timeout=8)
         config = session.model.config
         self.title = session.name
-        self.sub_title = (
+        level = ", word level" if session.vocab.level == "word" else ""
+        self.sub_title = (  # short: the header has one line, and 60 columns at the least
             f"{config.cell.upper()} {config.layers}×{config.hidden_size} · "
-            f"{session.model.parameter_count():,} weights · {session.corpus.name}, {session.vocab.level} level"
+            f"{fmt.short_count(session.model.parameter_count())} weights · {session.corpus.name}{level}"
         )
         unit = "words seen" if session.vocab.level == "word" else "characters seen"
         for chart in self.query(LineChart):
@@ -183,12 +213,20 @@ class StudioScreen(Screen):
             self.train_series.append(point.step, point.tokens_seen, fmt.bits(point.train_loss))
             self.val_series.append(point.step, point.tokens_seen, fmt.bits(point.val_loss))
             self.last_val = point.val_loss
+        self._show_probe_history(session)
+        self._lay_out_like(session.corpus)  # before the restored timeline is shown
+        self.timeline.watch_kinds(key_mistakes_of(session.corpus))
         self.writer.set_source(ModelSource(session.vocab, session.snapshot_model, message.profile))
+        self.writer.restore_settings(session.note("write"))
+        self.writer.keep = lambda settings: session.set_note("write", settings)
         for warning in session.warnings:
             self.notify(warning, severity="warning", timeout=10)
         self._set_state("ready")
         self._show_numbers()
-        self._take_sample()
+        last_sample = self.timeline.restore(session.note("timeline"))  # a reopened model's timeline
+        self.timeline.keep = lambda kept: session.set_note("timeline", kept)
+        if last_sample < session.state.step or not last_sample:
+            self._take_sample()
         if self.start_training:
             self._start()
 
@@ -198,6 +236,8 @@ class StudioScreen(Screen):
         self.title = loaded.name
         self.sub_title = "writing only"
         self.writer.set_source(ModelSource(loaded.vocab, lambda: loaded.model))
+        self.writer.restore_settings(loaded.meta.get("notes", {}).get("write") if isinstance(loaded.meta.get("notes"), dict) else None)
+        self.timeline.restore(loaded.meta["notes"].get("timeline") if isinstance(loaded.meta.get("notes"), dict) else None)
         self._set_state("play")
         self.notify(f"This model can write but not train: {message.reason}", severity="warning", timeout=8)
 
@@ -214,18 +254,34 @@ class StudioScreen(Screen):
         self._set_state("running")
 
     def action_toggle_training(self) -> None:
+        """Space: pause, resume or train, whichever the state allows."""
+        if self.state == "running":
+            self.action_pause()
+        elif self.state == "paused":
+            self.action_resume()
+        else:
+            self.action_train()
+
+    def action_pause(self) -> None:
+        if self.runner is not None and self.state == "running":
+            self.runner.pause()
+            self._set_state("paused")
+
+    def action_resume(self) -> None:
+        if self.runner is not None and self.state == "paused":
+            self.runner.resume()
+            self._set_state("running")
+
+    def action_train_more(self) -> None:
+        self.action_train()
+
+    def action_train(self) -> None:
         if self.runner is None:
             if self.state == "play":
                 self.notify("This model can only write: its corpus cannot be loaded.", severity="warning")
             return
         runner, session = self.runner, self.runner.sessions[0]
-        if self.state == "running":
-            runner.pause()
-            self._set_state("paused")
-        elif self.state == "paused":
-            runner.resume()
-            self._set_state("running")
-        elif self.state in ("ready", "finished", "failed") and not runner.running:
+        if self.state in ("ready", "finished", "failed") and not runner.running:
             if self.state == "finished" or session.budget_spent:
                 session.set_budget(default_minutes(session.preset))
             self._start()
@@ -233,6 +289,7 @@ class StudioScreen(Screen):
     def _set_state(self, state: str, detail: str = "") -> None:
         self.state = state
         self.stats.show_state(state, detail)
+        self.refresh_bindings()  # the footer's space label follows the state
 
     def _tick(self) -> None:
         """Take the feed's news and redraw what changed (a few times a second)."""
@@ -255,12 +312,19 @@ class StudioScreen(Screen):
     def _handle(self, notices: list[object]) -> None:
         # Notices exist only once a session has loaded the engine, so this import is
         # free; done any earlier it would wait on the worker importing torch.
-        from seussbot.train import Evaluation, Finished, Memorising, Recovered
+        from seussbot.train import Evaluation, Finished, Learned, Memorising, Recovered
 
         for notice in notices:
             if isinstance(notice, Evaluation):
                 self.val_series.append(notice.step, notice.tokens_seen, fmt.bits(notice.val_loss))
                 self.last_val = notice.val_loss
+                if notice.probe is not None:
+                    self._show_probe(notice.step, notice.tokens_seen, notice.probe.shares)
+            elif isinstance(notice, Learned):
+                self.learned_at = notice.step
+                if self.session is not None and self.session.probe is not None:
+                    self.query_one(ProbeLine).show(self.session.probe.spec, self.probe_shares, self.learned_at)
+                self.notify(notice.message[0].upper() + notice.message[1:] + ".", title="The rule", timeout=10)
             elif isinstance(notice, Memorising):
                 self.memorising_note = f"memorising · best {notice.best_step:,}"  # the notice says it all
                 self.notify(notice.message.capitalize() + ".", severity="warning", timeout=10)
@@ -277,6 +341,44 @@ class StudioScreen(Screen):
                 if notice.reason == "early-stop":
                     self.notify("Validation stopped improving, so training stopped; the best weights are kept.", timeout=8)
                 self._set_state("finished" if notice.reason in ("budget", "early-stop") else "ready")
+
+    def _lay_out_like(self, corpus: "Corpus") -> None:
+        """Prose whose lines a wrapper broke: the model's line breaks read as spaces, not ragged lines."""
+        from seussbot.corpus import is_soft_wrapped
+
+        soft = is_soft_wrapped(corpus.text[:20_000])
+        view = self.query_one(StreamView)
+        view.soft_breaks = view.written.soft_breaks = soft
+        self.timeline.soft_breaks = soft
+
+    # -- the probe: has it learned the corpus's rule? ---------------------------------------
+    def _show_probe_history(self, session: "TrainingSession") -> None:
+        """Show the probe's chart and line if the corpus has one, with what a reopened model measured."""
+        self.set_class(session.probe is not None, "-probe")  # studio.tcss shows its chart and line
+        if session.probe is None:
+            return
+        spec = session.probe.spec
+        self.probe_chart.set_bands(spec.bands, spec.chance)
+        self.probe_chart.add_history(session.state.history)
+        self.learned_at = learned_step(session.state.history, spec.learned_at)
+        probed = [p for p in session.state.history if p.probe_bands is not None]
+        if probed:
+            self.probe_shares = probed[-1].probe_bands or []
+            self.query_one(ProbeLine).show(spec, self.probe_shares, self.learned_at)
+        else:
+            self.query_one(ProbeLine).update(f"{spec.title}: measured at each evaluation (chance {100 * spec.chance:.0f}%)")
+
+    def _show_probe(self, step: int, tokens: int, shares: list[float | None]) -> None:
+        if self.session is None or self.session.probe is None:
+            return
+        self.probe_shares = shares
+        self.probe_chart.add(step, tokens, shares)
+        self.probe_chart.refresh()
+        self.query_one(ProbeLine).show(self.session.probe.spec, shares, self.learned_at)
+
+    @property
+    def probe_chart(self) -> ProbeChart:
+        return self.query_one(ProbeChart)
 
     def _show_numbers(self) -> None:
         session, p = self.session, self.progress
@@ -305,14 +407,28 @@ class StudioScreen(Screen):
             self.timeline.sample(self.session, self.profile, self.progress.train_loss if self.progress else None)
 
     # -- keys --------------------------------------------------------------------------
+    SPACE_STATES = {
+        "train": ("ready", "failed", "loading", "play"), "train_more": ("finished",), "pause": ("running",), "resume": ("paused",),
+    }
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = self._typing()
         if action == "leave_prompt":  # only offered (and shown) while typing a prompt
-            prompts = self.query("#prompt")
-            return bool(prompts) and self.focused is prompts.first()
+            return typing
+        if action == "focus_prompt":  # while typing, "/" is a letter of the prompt
+            return not typing
+        if action in self.SPACE_STATES:
+            if self.state not in self.SPACE_STATES[action]:
+                return False
+            return None if self.state in ("loading", "play", "stopping") else True  # None: shown, dimmed
         return True
 
+    def _typing(self) -> bool:
+        prompts = self.query("#prompt")
+        return bool(prompts) and self.focused is prompts.first()
+
     def action_focus_prompt(self) -> None:
-        self.writer.prompt.focus()
+        self.set_focus(self.writer.prompt)  # now, not after the keys already queued (Widget.focus waits)
 
     def action_leave_prompt(self) -> None:
         if self.focused is self.writer.prompt:
@@ -375,12 +491,32 @@ class StudioScreen(Screen):
             return
         self.app.push_screen(ReadScreen.from_studio(self.session, self.request.model))
 
-    async def action_back(self) -> None:
+    @property
+    def training_under_way(self) -> bool:
+        return self.runner is not None and self.runner.running
+
+    def action_back(self) -> None:
+        self._after_asking("Training is under way. Stop it, save the model and go back to the library?", self._back)
+
+    def action_quit(self) -> None:
+        self._after_asking("Training is under way. Stop it, save the model and quit? (ctrl+q quits without asking)", self.app.action_quit)
+
+    def _after_asking(self, question: str, then) -> None:
+        """Do `then` at once when nothing trains; while training, only after a yes."""
+        if not self.training_under_way:
+            self.run_worker(then(), group="leave")
+            return
+        from seussbot.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(then(), group="leave")
+
+        self.app.push_screen(ConfirmScreen(question, "Stop training?"), callback=answered)
+
+    async def _back(self) -> None:
         await self.shutdown()
         self.dismiss()
-
-    async def action_quit(self) -> None:
-        await self.app.action_quit()
 
     # -- leaving -----------------------------------------------------------------------
     async def shutdown(self) -> None:

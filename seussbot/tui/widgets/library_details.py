@@ -25,7 +25,7 @@ class LibraryDetails(VerticalScroll):
     def show_corpus(self, entry: CorpusEntry, details: CorpusDetails | None, choice: TrainChoice) -> None:
         manifest = entry.manifest
         self.border_title = "Corpus"
-        self._set("#details-title", manifest.title)
+        self._set("#details-title", f"{manifest.title} · {entry.name}" if manifest.title != entry.name else entry.name)
         self._set("#details-description", manifest.description or f"Your text, imported as '{entry.name}'.")
         if details is None:
             facts = "reading…"
@@ -56,8 +56,11 @@ class LibraryDetails(VerticalScroll):
         if summary.damaged:
             self._show_damaged(summary)
             return
-        self._set("#details-description", f"A {summary.cell.upper()} that learned '{summary.corpus}' at {summary.level} level.")
-        best = "–" if summary.best_val_loss is None else f"{fmt.bits(summary.best_val_loss):.3f} bits per token"
+        cell = summary.cell.upper()
+        article = "An" if cell[:1] in "AEFHILMNORSX" else "A"  # said as letters: "an LSTM", "an RNN", "a GRU"
+        self._set("#details-description", f"{article} {cell} that learned '{summary.corpus}' at {summary.level} level.")
+        unit = "word" if summary.level == "word" else "character"
+        best = "–" if summary.best_val_loss is None else f"{fmt.bits(summary.best_val_loss):.3f} bits per {unit}"
         self._set("#details-facts", f"{fmt.count(summary.steps)} steps · best validation loss {best}\nsaved {summary.saved.replace('T', ' ')[:16]}")
         self.query_one("#details-facts").set_class(False, "-problem")
         self.query_one("#details-settings").display = False

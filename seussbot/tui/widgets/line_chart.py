@@ -28,6 +28,7 @@ class Line:
     label: str
     style_class: str
     series: Series
+    colour: str | None = None  # a colour of its own (a mistake kind's), instead of the class's
 
 
 class LineChart(Widget):
@@ -38,18 +39,28 @@ class LineChart(Widget):
         "line-chart--series-2",
         "line-chart--series-3",
         "line-chart--series-4",
+        "line-chart--series-5",
+        "line-chart--series-6",
+        "line-chart--series-7",
+        "line-chart--series-8",
         "line-chart--empty",
     }
     X_AXES = {"step": "steps", "tokens": "characters seen"}
 
-    def __init__(self, lines: list[Line], *, y_label: str, empty: str = "", id: str | None = None) -> None:
+    def __init__(
+        self, lines: list[Line], *, y_label: str, empty: str = "", id: str | None = None,
+        y_range: tuple[float, float] | None = None, y_format: str = "{:g}",
+    ) -> None:
         super().__init__(id=id)
-        self.lines = lines
+        self.lines = lines  # drawn in order: where two meet, the later one shows
+        self.y_range = y_range  # fixed bounds (a share: 0 to 100), or None to follow the data
+        self.y_format = y_format  # how a tick reads ("{:g}%")
         self.y_label = y_label
         self.empty = empty
         self.x_axis = "step"
         self.tokens_label = "characters seen"
         self._drawn_versions: tuple[int, ...] = ()
+        self._tick_format = y_format
 
     @property
     def stale(self) -> bool:
@@ -70,11 +81,12 @@ class LineChart(Widget):
             return Text(self.empty, style=self.get_component_rich_style("line-chart--empty"), justify="center")
         axis = self.x_axis
         x0, x1 = 0.0, max(1.0, max(p.x(axis) for p in points))
-        low, high = _y_range([p.value for p in points])
-        slack = (high - low) * 0.15  # stretch the axis a little to reach a round tick
-        ticks = [t for t in _nice_ticks(low, high, max(2, (height - 2) // 2)) if low - slack <= t <= high + slack]
+        low, high = self.y_range or _y_range([p.value for p in points])
+        slack = 0.0 if self.y_range else (high - low) * 0.15  # stretch the axis a little to reach a round tick
+        ticks = [t for t in _nice_ticks(low, high, max(2, (height - 2) // 2)) if low - slack - 1e-9 <= t <= high + slack + 1e-9]
         low, high = min([low, *ticks]), max([high, *ticks])
-        gutter = max(len(_tick_text(t)) for t in ticks) + 1
+        self._tick_format = _tick_format(ticks, self.y_format)
+        gutter = max(len(self._tick_text(t)) for t in ticks) + 1
         plot_w, plot_h = width - gutter - 1, height - 2
         canvas = BrailleCanvas(plot_w, plot_h)
         for layer, line in enumerate(self.lines):
@@ -98,19 +110,22 @@ class LineChart(Widget):
     def _assemble(self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x1: float, width: int) -> Text:
         axis_style = self.get_component_rich_style("line-chart--axis")
         label_style = self.get_component_rich_style("line-chart--label")
-        layer_styles = [self.get_component_rich_style(line.style_class) for line in self.lines]
+        layer_styles = [Style(color=line.colour) if line.colour else self.get_component_rich_style(line.style_class) for line in self.lines]
         rows = canvas.rows()
         tick_rows = {round((high - t) / ((high - low) or 1.0) * (len(rows) - 1)): t for t in ticks}
         text = Text(no_wrap=True, overflow="crop")
         for r, row in enumerate(rows):
             tick = tick_rows.get(r)
-            text.append((_tick_text(tick) if tick is not None else "").rjust(gutter - 1) + " ", label_style)
+            text.append((self._tick_text(tick) if tick is not None else "").rjust(gutter - 1) + " ", label_style)
             text.append("┤" if tick is not None else "│", axis_style)
             _append_cells(text, row, layer_styles)
             text.append("\n")
         text.append(" " * gutter + "└" + "─" * canvas.width + "\n", axis_style)
         text.append(self._x_labels(gutter, canvas.width, x1, width), label_style)
         return text
+
+    def _tick_text(self, value: float) -> str:
+        return short_count(value) if abs(value) >= 1000 else self._tick_format.format(value)
 
     def _x_labels(self, gutter: int, plot_w: int, x1: float, width: int) -> str:
         name = self.X_AXES["step"] if self.x_axis == "step" else self.tokens_label
@@ -167,9 +182,12 @@ def _nice_ticks(low: float, high: float, count: int) -> list[float]:
     return ticks
 
 
-def _tick_text(value: float | None) -> str:
-    if value is None:
-        return ""
-    if abs(value) >= 1000:
-        return short_count(value)
-    return f"{value:g}" if value == round(value, 2) else f"{value:.2f}"
+def _tick_format(ticks: list[float], fallback: str) -> str:
+    """Enough decimals that neighbouring ticks never read the same ("6.025", not "6.03" twice)."""
+    if len(ticks) < 2:
+        return fallback
+    step = min(b - a for a, b in zip(ticks, ticks[1:]))
+    decimals = 0
+    while decimals < 6 and abs(round(step, decimals) - step) > 1e-9:
+        decimals += 1
+    return fallback if decimals == 0 else fallback.replace("{:g}", "{:." + str(decimals) + "f}")

@@ -48,30 +48,48 @@ def explain(mark: Mark) -> str:
 
     kind = KINDS.get(mark.kind)
     explanation = kind.explanation if kind else ""
-    return f"{mark.label}: {explanation}" + (f" ({mark.detail})" if mark.detail else "")
+    # The detail names this very case ('"stirk" is not a word...'): say it instead of the general rule.
+    return f"{mark.label}: {mark.detail}" if mark.detail else f"{mark.label}: {explanation}"
 
 
-def tally_content(tally: "Tally") -> Content:
+def tally_content(tally: "Tally", width: int = 0) -> Content:
     """'4.2 mistakes per 100 words  ■ said twice 2  ■ made-up word 3   ■ new word 1 (not a mistake)'.
 
     Only kinds found are listed; neutral kinds come last, muted, and are not in the rate.
+    With a `width`, lines break between items, never inside one ("■ forgot the hero 8" stays whole).
     """
     from seussbot.mistakes import KINDS, NEUTRAL
 
     if not tally.words and not any(tally.counts.values()):
         return Content.styled("mistakes: none yet", "$foreground-muted")
-    parts: list[Content | str | tuple[str, str]] = [
-        (f"{tally.per_100_words:.1f}", "bold"), (" mistakes per 100 words", "$foreground-muted"),
+    items: list[Content] = [
+        Content.assemble((f"{tally.per_100_words:.1f}", "bold"), (" mistakes per 100 words", "$foreground-muted")),
     ]
     found = [(name, n) for name, n in tally.counts.items() if n]
     mistakes = [(name, n) for name, n in found if name not in NEUTRAL]
     if not mistakes:
-        parts.append(("  none found", "$foreground-muted"))
+        items.append(Content.styled("none found", "$foreground-muted"))
     for name, n in mistakes:
         kind = KINDS.get(name)
-        parts += ["  ", ("■", kind.colour if kind else ""), f" {kind.label if kind else name} {n}"]
+        items.append(Content.assemble(("■", kind.colour if kind else ""), f" {kind.label if kind else name} {n}"))
     for name, n in found:
         if name in NEUTRAL:  # shown apart, and said not to be mistakes
             verdict = "not a mistake" if n == 1 else "not mistakes"
-            parts += ["   ", ("■", KINDS[name].colour), (f" {KINDS[name].label} {n} ({verdict})", "$foreground-muted")]
+            items.append(Content.assemble(("■", KINDS[name].colour), (f" {KINDS[name].label} {n} ({verdict})", "$foreground-muted")))
+    return _lay_out(items, width)
+
+
+def _lay_out(items: list[Content], width: int, gap: str = "  ") -> Content:
+    """Items in a row, a line break before any item that would not fit whole."""
+    parts: list[Content | str] = []
+    used = 0
+    for item in items:
+        if parts and width and used + len(gap) + len(item.plain) > width:
+            parts.append("\n")
+            used = 0
+        elif parts:
+            parts.append(gap)
+            used += len(gap)
+        parts.append(item)
+        used += len(item.plain)
     return Content.assemble(*parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -17,6 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from seussbot.tui.widgets.mistake_marks import explain
 from seussbot.tui.widgets.probability import STYLE_CLASSES, band_of, style_class
 from seussbot.tui.widgets.written import Mark, Written, WrittenText
 
@@ -49,8 +51,10 @@ class StreamView(ScrollView, can_focus=True):
         self._style_cache: dict[tuple, Style] = {}
 
     # -- feeding it ----------------------------------------------------------------
+    soft_breaks = False  # the corpus's line breaks were a wrapper's: see WrittenText.soft_breaks
+
     def clear(self) -> None:
-        self.written = WrittenText(width=self._wrap_width())
+        self.written = WrittenText(width=self._wrap_width(), soft_breaks=self.soft_breaks)
         self.cursor = -1
         self._sync_size()
 
@@ -102,7 +106,7 @@ class StreamView(ScrollView, can_focus=True):
         for pos in range(start, end):
             char = written.chars[pos]
             if char == "\n":
-                char = " " if pos == cursor else ""
+                char = " " if pos == cursor or not written.is_hard_break(pos) else ""  # a soft break reads as a space
                 if not char:
                     continue
             style = self._style_at(pos, base, pos == cursor)
@@ -141,14 +145,45 @@ class StreamView(ScrollView, can_focus=True):
 
     # -- the cursor ----------------------------------------------------------------
     def on_focus(self) -> None:
-        if self.cursor < 0 and self.written.chars:
-            self.cursor = len(self.written.chars) - 1
-        self._cursor_moved()
+        # No cursor until one is asked for (an arrow key, a click): focus coming back after writing
+        # or after Esc must not name a mistake nobody pointed at.
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the character under the mouse."""
+        pos = self._pos_at(event.get_content_offset(self))
+        if pos is not None:
+            self.screen.set_focus(self)
+            self._move_to(pos)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Hovering a marked character shows what the mark means."""
+        pos = self._pos_at(event.get_content_offset(self))
+        mark = self.written.mark_at(pos) if pos is not None else None
+        tip = explain(mark) if mark is not None else None
+        if tip != self.tooltip:
+            self.tooltip = tip
+
+    def _pos_at(self, offset) -> int | None:
+        """The character drawn at a content offset, or None where there is none."""
+        if offset is None or not self.written.chars:
+            return None
+        row = self.scroll_offset.y + offset.y
+        if not 0 <= row < len(self.written.lines):
+            return None
+        start, end = self.written.lines[row]
+        drawn = [pos for pos in range(start, end) if not self.written.is_hard_break(pos)]  # as render_line draws
+        if not drawn:
+            return start if start < len(self.written.chars) else None
+        return drawn[min(offset.x, len(drawn) - 1)] if offset.x >= 0 else None
 
     def on_blur(self) -> None:
         self.refresh()
 
     def action_cursor(self, delta: int) -> None:
+        if self.cursor < 0:  # the first press shows the cursor, on the last character
+            self._move_to(len(self.written.chars) - 1)
+            return
         self._move_to(self.cursor + delta)
 
     def action_cursor_to(self, pos: int) -> None:

@@ -8,12 +8,12 @@ from textual.widgets import Label, ProgressBar
 
 from seussbot.tui import format as fmt
 
-STATES = {  # short enough for a narrow panel: the key that changes the state is in the footer
+STATES = {  # short enough for a narrow panel: the footer says what space does now
     "loading": "◌ Loading…",
-    "ready": "○ Ready: space trains",
+    "ready": "○ Ready",
     "running": "● Training",
-    "paused": "❚❚ Paused: space resumes",
-    "finished": "✓ Done: space trains more",
+    "paused": "❚❚ Paused",
+    "finished": "✓ Done",
     "stopping": "◌ Saving…",
     "failed": "✗ Stopped",
     "play": "○ Writing only",

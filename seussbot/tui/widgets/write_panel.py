@@ -9,6 +9,9 @@ model weighed at that character, and what a marked mistake is.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +54,7 @@ class WritePanel(Vertical):
         self.writing = 0  # id of the current writing; batches from older ones are dropped
         self.busy = False
         self.tally: Tally | None = None
+        self.keep: Callable[[dict], None] | None = None  # where the settings are kept (the model's notes)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="prompt-row"):
@@ -89,12 +93,27 @@ class WritePanel(Vertical):
         if length:
             self.settings = self.settings.longer(length)
         self.show_settings()
+        if self.keep is not None:
+            self.keep({"temperature": self.settings.temperature, "length": self.settings.length})
+
+    def restore_settings(self, kept: object) -> None:
+        """The temperature and length a reopened model was last written with (checked: from a file)."""
+        if not isinstance(kept, dict):
+            return
+        s = self.settings
+        temperature, length = kept.get("temperature"), kept.get("length")
+        if isinstance(temperature, (int, float)) and temperature in s.TEMPERATURES:
+            s = replace(s, temperature=float(temperature))
+        if isinstance(length, int) and length in s.LENGTHS:
+            s = replace(s, length=length)
+        self.settings = s
+        self.show_settings()
 
     def show_settings(self, note: str = "") -> None:
         s = self.settings
         keys = "bold $text-accent"
         text = Content.assemble(
-            f"temperature {s.temperature:g} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys)
+            f"temperature {s.temperature:.1f} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys)
         )
         if note:
             text = Content.assemble(f"{note}  ·  ", text)
@@ -112,6 +131,7 @@ class WritePanel(Vertical):
     @on(Input.Submitted, "#prompt")
     def _submitted(self) -> None:
         self.write()
+        self.screen.set_focus(self.view)  # written: keys are the studio's again (space pauses); / types more
 
     def write(self) -> None:
         if self.source is None:
@@ -159,11 +179,15 @@ class WritePanel(Vertical):
     def _show_tally(self, tally: Tally) -> None:
         """Update the counters; lay the panel out again only if they need another row."""
         widget = self.query_one("#tally", Static)
-        content = tally_content(tally)
-        rows = -(-len(content.plain) // max(1, widget.size.width or 1))
+        content = tally_content(tally, widget.size.width or self.size.width)
+        rows = content.plain.count("\n") + 1
         widget.update(content, layout=not widget.display or rows != getattr(self, "_tally_rows", 0))
         widget.display = True
         self._tally_rows = rows
+
+    def on_resize(self) -> None:
+        if self.tally is not None:  # lay the items out again for the new width
+            self._show_tally(self.tally)
 
     @on(Done)
     def _done(self, message: Done) -> None:

@@ -46,6 +46,14 @@ class WrittenText:
     mark_of: dict[int, int] = field(default_factory=dict)  # char index -> index into marks
     lines: list[tuple[int, int]] = field(default_factory=lambda: [(0, 0)])
     width: int = 80
+    # The corpus's own line breaks were a wrapper's (prose): a single break is a space here, so the
+    # text wraps to this width once ("Spot. / Spot / saw Doug." no more); a blank line still breaks.
+    soft_breaks: bool = False
+
+    def is_hard_break(self, pos: int) -> bool:
+        """Does the character at `pos` end a line whatever the width?"""
+        chars = self.chars
+        return chars[pos] == "\n" and (not self.soft_breaks or (pos > 0 and chars[pos - 1] == "\n"))
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -115,11 +123,11 @@ class WrittenText:
         i = start
         while True:
             j, last_space = i, -1
-            while j < n and chars[j] != "\n" and j - i < width:
-                if chars[j] == " ":
+            while j < n and not self.is_hard_break(j) and j - i < width:
+                if chars[j] in " \n":
                     last_space = j
                 j += 1
-            if j < n and chars[j] == "\n":
+            if j < n and self.is_hard_break(j):
                 self.lines.append((i, j + 1))
                 i = j + 1
             elif j >= n:

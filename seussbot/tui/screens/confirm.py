@@ -1,0 +1,31 @@
+"""A yes-or-no question before something that cannot be undone (leaving while training)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True for y or Enter, False for n or Escape."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, title: str = "Are you sure?") -> None:
+        super().__init__()
+        self.question, self.heading = question, title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box") as box:
+            box.border_title = self.heading
+            box.border_subtitle = "y yes · n no"
+            yield Label(self.question, id="confirm-question", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

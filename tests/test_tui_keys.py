@@ -1,0 +1,149 @@
+"""Keys as a person types them: fast, while training, and never doing what was not meant."""
+
+from __future__ import annotations
+
+from textual import events
+
+from seussbot import store
+from seussbot.tui.app import SeussbotApp
+from seussbot.tui.screens.catalog import Catalog
+from seussbot.tui.screens.confirm import ConfirmScreen
+from seussbot.tui.screens.studio import StudioScreen
+from seussbot.tui.widgets.stream_view import StreamView
+from test_tui_journeys import SIZE, make_app, open_studio_and_train, story, until  # noqa: F401 (story is a fixture)
+
+
+def burst(app, text: str) -> None:
+    """Post every key at once, as a terminal delivers fast typing: none waits for the one before."""
+    names = {"/": "slash", " ": "space", ".": "full_stop"}
+    for char in text:
+        app.post_message(events.Key(names.get(char, char), char))
+
+
+def space_label(screen) -> str:
+    return screen.active_bindings["space"].binding.description
+
+
+async def test_typing_fast_after_slash_reaches_the_prompt(story: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        burst(app, "/bob saw aeiou.")  # b would go back, s save, space pause, if they escaped the prompt
+        await until(lambda: studio.writer.prompt.value == "bob saw aeiou.", timeout=10)
+        assert app.screen is studio and studio.state == "running"
+        await app.action_quit()
+
+
+async def test_writing_hands_the_keys_back_so_space_pauses(story: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        burst(app, "/Ann")
+        await until(lambda: studio.writer.prompt.value == "Ann")
+        await pilot.press("enter")
+        assert app.focused is studio.query_one(StreamView)
+        await pilot.press("space")
+        assert studio.state == "paused" and studio.writer.prompt.value == "Ann"
+        await app.action_quit()
+
+
+async def test_leaving_while_training_asks_first(story: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        await pilot.press("b")
+        await until(lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        await until(lambda: app.screen is studio)
+        assert studio.state == "running" and studio.runner.running
+        await pilot.press("q")
+        await until(lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(lambda: not app.is_running)
+    [saved] = store.list_models()
+    assert saved.steps > 0
+
+
+async def test_the_footer_says_what_space_does_now(story: str) -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
+        studio = app.screen
+        assert space_label(studio) == "Train"
+        await pilot.press("space")
+        await until(lambda: studio.state == "running")
+        assert space_label(studio) == "Pause"
+        await pilot.press("space")
+        assert space_label(studio) == "Resume"
+        await pilot.press("b")  # paused is still under way: it asks
+        await until(lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(lambda: not isinstance(app.screen, StudioScreen))
+
+
+async def test_a_path_typed_on_the_library_goes_into_the_import_dialog(story: str) -> None:
+    from seussbot.tui.screens.import_path import ImportScreen
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, "/tmp/tuitest/my poems.txt")  # i would import, p and m change the corpus's settings
+        await until(lambda: isinstance(app.screen, ImportScreen))
+        path = app.screen.query_one("#import-path", Input)
+        await until(lambda: path.value == "/tmp/tuitest/my poems.txt", timeout=10)
+        assert len(app.screen_stack) == 3  # one dialog, not one per "i"
+        await pilot.press("escape")
+        library = app.screen
+        assert library.choices == {}  # nothing was cycled by the letters of the path
+
+
+async def test_reopening_a_model_keeps_its_timeline_and_write_settings(story: str) -> None:
+    from seussbot.tui.widgets.timeline import TimelineEntry
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        await until(lambda: len(studio.query(TimelineEntry)) >= 2, timeout=60)
+        await pilot.press("right_square_bracket", "right_square_bracket", "plus")  # warmer twice, longer
+        settings = studio.writer.settings
+        steps = [e.step for e in studio.query(TimelineEntry)]
+        studio.runner.pause()
+        await app.action_quit()
+    app = SeussbotApp(catalog=Catalog(only=("story",)), warm_up=False, start_training=False)  # sizes come from the file
+    async with app.run_test(size=SIZE) as pilot:
+        library = app.screen
+        await until(lambda: any(o.id == "model:story-lstm" for o in library.items.options))
+        library.items.highlighted = [o.id for o in library.items.options].index("model:story-lstm")
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state != "loading")
+        studio = app.screen
+        assert studio.state == "ready", (studio.state, studio.stats.query_one("#state").render())
+        assert studio.request.model == "story-lstm", studio.request
+        assert [e.step for e in studio.query(TimelineEntry)][: len(steps)] == steps
+        assert studio.writer.settings.temperature == settings.temperature == 1.2
+        assert studio.writer.settings.length == settings.length == 500
+        assert "temperature 1.2" in str(studio.query_one("#write-status").render())
+        await app.action_quit()
+
+
+async def test_a_click_puts_the_cursor_on_a_character_and_a_mark_explains_itself(story: str) -> None:
+    from seussbot.tui.widgets.written import Mark, Written
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
+        view = app.screen.query_one(StreamView)
+        view.clear()
+        view.append([Written("Ann saw ", 0.9), Written("zorp", 0.1)])
+        view.add_marks([Mark(8, 12, "made-up", "made-up word", '"zorp" is not a word, in the book or in English')])
+        await pilot.pause()
+        assert view.cursor == -1  # focus alone shows no cursor
+        await pilot.click(StreamView, offset=(9 + view.region.x - view.content_region.x + 0, view.content_region.y - view.region.y))
+        assert app.focused is view and view.cursor == 9
+        status = str(app.screen.query_one("#write-status").render())
+        assert 'made-up word: "zorp" is not a word' in status and "shorter" not in status
+        await pilot.hover(StreamView, offset=(9 + view.content_region.x - view.region.x, view.content_region.y - view.region.y))
+        assert view.tooltip and "zorp" in view.tooltip
+        await app.action_quit()
