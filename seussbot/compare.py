@@ -35,9 +35,7 @@ if TYPE_CHECKING:
     from seussbot.corpus import Corpus
     from seussbot.ngram import NGramModel
     from seussbot.probe import ProbeResult
-    from seussbot.runner import Runner
     from seussbot.session import TrainingSession
-    from seussbot.vocab import Vocab
 
 NGRAM = "ngram"
 COMPARE_CELLS: tuple[str, ...] = ("rnn", "lstm", "gru", NGRAM)  # the order they are shown in

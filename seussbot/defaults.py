@@ -7,7 +7,6 @@ whichever way they start it, and a change here changes both.
 
 from __future__ import annotations
 
-import os
 
 from seussbot.presets import LARGE_CORPUS_CHARS
 

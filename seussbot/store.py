@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from seussbot import files, paths
-from seussbot.errors import CorpusError, CorpusNameTaken, ModelFileError, ModelLockedError, SeussbotError, StorageError
+from seussbot.errors import CorpusNameTaken, ModelFileError, ModelLockedError, SeussbotError, StorageError
 
 FORMAT = "seussbot-model"
 FORMAT_VERSION = 1

@@ -47,8 +47,12 @@ async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
         assert all(c.view.text.startswith("Doug saw") for c in screen.query(ModelColumn))
         app.save_screenshot("compare.svg", "/tmp/shots")
         names = [s.name for s in screen.comparison.sessions]
-        await pilot.press("escape", "b")
-        await until(lambda: not isinstance(app.screen, CompareScreen))
+        await pilot.press("escape", "b")  # while training: asked first
+        from seussbot.tui.screens.confirm import ConfirmScreen
+
+        await until(lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(lambda: isinstance(app.screen, CompareScreen) is False and not isinstance(app.screen, ConfirmScreen))
     from seussbot.session import load_model
 
     for name in names:

@@ -490,12 +490,28 @@ class CompareScreen(Screen):
         self.app.pop_screen()
         self.app.open_studio(model=name)
 
-    async def action_back(self) -> None:
+    def action_back(self) -> None:
+        self._after_asking("The networks are training. Stop them, save them all and go back to the library?", self._back)
+
+    def action_quit(self) -> None:
+        self._after_asking("The networks are training. Stop them, save them all and quit? (ctrl+q quits without asking)", self.app.action_quit)
+
+    def _after_asking(self, question: str, then) -> None:
+        """Do `then` at once when nothing trains; while training, only after a yes."""
+        if self.comparison is None or not self.comparison.runner.running:
+            self.run_worker(then(), group="leave")
+            return
+        from seussbot.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(then(), group="leave")
+
+        self.app.push_screen(ConfirmScreen(question, "Stop training?"), callback=answered)
+
+    async def _back(self) -> None:
         await self.shutdown()
         self.dismiss()
-
-    async def action_quit(self) -> None:
-        await self.app.action_quit()
 
     def action_help(self) -> None:
         from seussbot.tui.screens.help import HelpScreen
