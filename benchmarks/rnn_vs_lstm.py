@@ -12,9 +12,11 @@ the recurrent weights of a vanilla one at the same width, so the RNN is twice
 as wide. Truncated back-propagation only carries gradient `seq_len` steps back,
 so homecoming trains with windows longer than its longest story.
 
-On a CPU PyTorch fuses only the LSTM (oneDNN), so in the same time the RNN
-takes about five times fewer steps. `--same-steps` adds a run that gives the
-RNN as many steps as the LSTM took, so the lesson cannot be put down to that.
+On a CPU PyTorch fuses only the LSTM (oneDNN); the RNN used to take about five
+times fewer steps in the same time, and now trains through seussbot's own fused
+layers (`seussbot/fused.py`, measured by `fused_cells.py`). `--same-steps` adds a
+run that gives the RNN as many steps as the LSTM took, so the lesson cannot be
+put down to speed.
 
     python benchmarks/rnn_vs_lstm.py [--seconds 300] [--samples 12] [--corpora spot homecoming] [--same-steps]
 """

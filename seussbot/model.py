@@ -1,8 +1,9 @@
 """The network: embedding -> LSTM / GRU / vanilla RNN -> linear readout.
 
-`forward` runs whole sequences through PyTorch's fused recurrent layers (fast,
-used for training). `step` advances one token at a time for sampling; with
-`with_gates=True` it recomputes the cell from its weights so the caller can see
+`forward` runs whole sequences through fused recurrent layers (fast, used for
+training): PyTorch's for the LSTM and on CUDA, seussbot's own (`fused.py`) for
+the vanilla RNN and the GRU when training on a CPU, where PyTorch has none.
+`step` advances one token at a time for sampling; with `with_gates=True` it recomputes the cell from its weights so the caller can see
 what each gate did, which the fused kernels never expose. Both paths give the
 same numbers (tests check it against `nn.LSTM`).
 """
@@ -15,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from seussbot import limits
+from seussbot import fused, limits
 from seussbot.presets import CELLS, Cell  # one list of cells, kept torch-free for clients
 
 # The hidden state: (h, c) for an LSTM, h for GRU and RNN; h is (layers, batch, hidden).
@@ -115,7 +116,10 @@ class CharRNN(nn.Module):
     def forward(self, ids: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
         """ids (batch, time) -> logits (batch, time, vocab), final state."""
         x = self.drop(self.embed(ids))
-        out, state = self.rnn(x, state)
+        if fused.applies(self.rnn, x):
+            out, state = fused.fused_forward(self.rnn, x, state)  # type: ignore[arg-type]
+        else:
+            out, state = self.rnn(x, state)
         return self.head(self.drop(out)), state
 
     @torch.no_grad()
