@@ -8,7 +8,7 @@ backward, Adam) for
   - the RNN and the GRU through nn.RNN / nn.GRU (what they used to train with),
   - the RNN and the GRU through seussbot's fused layers (what `CharRNN` uses now),
 at the compare screen's shapes: the same weight count per cell, the RNN and the GRU
-wider, as `rnn_vs_lstm.py` chooses them. The variants alternate, repeat after
+wider, as `seussbot compare` sizes them (`seussbot.compare.plan`). The variants alternate, repeat after
 repeat, so that machine noise falls on all; the table shows medians and ratios to
 the LSTM (target: the fused RNN and GRU each >= 0.6x). Then sampling (`model.step`,
 one character at a time, no gradients) per cell, which must not get slower: it
@@ -33,7 +33,7 @@ from seussbot.model import CharRNN, ModelConfig
 
 VOCAB = 48
 EMBED = 32
-# corpus: (LSTM width, RNN width, batch, seq_len), as rnn_vs_lstm.py trains them.
+# corpus: (LSTM width, RNN width, batch, seq_len), as the compare runs train them.
 SHAPES = {"spot": (64, 128, 32, 64), "homecoming": (256, 512, 8, 512)}
 # Recurrent weights per layer and width h, input width e: gates * (h * e + h * h + 2 h).
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
