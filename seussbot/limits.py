@@ -66,3 +66,7 @@ TEMPERATURE = Range(0, 10, whole=False)
 TOP_K = Range(1, VOCAB_SIZE.high)
 TOP_P = Range(0, 1, whole=False, above_low=True)
 MAX_PROMPT_BYTES = 1024 * 1024  # a prompt file is read through the network in chunks
+
+# Serving a classroom.
+PORT = Range(1, 65535)
+SESSIONS = Range(1, 1024)  # browser tabs at once, each its own app process

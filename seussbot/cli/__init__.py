@@ -24,6 +24,7 @@ from seussbot.cli.commands import (
     cmd_mistakes,
     cmd_models,
     cmd_sample,
+    cmd_serve,
     cmd_train,
     open_app,
 )
@@ -142,6 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     mistakes.add_argument("--level", choices=LEVELS, help="judge as a char- or word-level model wrote it (default: the corpus's level)")
     mistakes.add_argument("--json", action="store_true", help="a JSON list of mistakes on stdout")
     mistakes.set_defaults(handler=cmd_mistakes)
+
+    serve = commands.add_parser(
+        "serve", help="serve the app to browsers, one app per tab (a classroom; needs seussbot[serve])",
+        description="Serve the app to web browsers: each tab runs its own app. Ctrl+C stops every tab, saving its model.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0: every interface)")
+    serve.add_argument("--port", type=within(limits.PORT), default=8000, help=f"port to listen on, {limits.PORT.span} (default 8000)")
+    serve.add_argument("--public-url", metavar="URL", help="the address students type, when a proxy stands in front (default: the address the browser used)")
+    serve.add_argument(
+        "--max-sessions", type=within(limits.SESSIONS), metavar="N",
+        help=f"tabs at once, {limits.SESSIONS.span}; one more is told the room is full (default: the number of cores, at least 2)",
+    )
+    serve.add_argument(
+        "--threads-per-session", type=within(limits.THREADS), default=1, metavar="K",
+        help=f"torch threads each tab trains with, {limits.THREADS.span} (default 1)",
+    )
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

@@ -35,6 +35,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return run_training(args)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from seussbot.cli.serve import run_serve
+
+    return run_serve(args)
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from seussbot.session import load_model, mistake_profile_of
     from seussbot.writing import WriteSettings, write_and_judge

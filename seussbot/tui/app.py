@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import events, work
+from textual import events, messages, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -52,6 +52,7 @@ class SeussbotApp(App[int]):
         self.catalog = catalog or Catalog()
         self.open_request = open_request
         self.warm_up = warm_up
+        self._leaving = False  # action_quit has saved and called exit()
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen(self.catalog))
@@ -114,7 +115,14 @@ class SeussbotApp(App[int]):
         for screen in reversed(self.screen_stack):
             if isinstance(screen, StudioScreen):
                 await screen.shutdown()
+        self._leaving = True
         self.exit(0)
+
+    async def on_exit_app(self, message: messages.ExitApp) -> None:
+        """Told to leave from outside (a browser tab closed under `seussbot serve`, SIGTERM): save first, as `q` does."""
+        if not self._leaving:
+            message.prevent_default()
+            await self.action_quit()
 
 
 def run_app() -> int:
