@@ -10,6 +10,7 @@ its terminal stream (`served.TabScreen`); screenshots are kept in
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from served import ARTIFACTS, ServerProcess, TabScreen, alive, find_chromium, st
 from seussbot import store  # noqa: E402
 
 CHROMIUM = find_chromium()
+if CHROMIUM is None and os.environ.get("CI"):
+    pytest.fail("CI must run the browser tests, but no Chromium was found (.ci/run installs Debian's chromium)", pytrace=False)
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium found (apt-get install chromium, or set SEUSSBOT_CHROMIUM to a Chromium binary)",
 )
