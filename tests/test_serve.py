@@ -97,6 +97,7 @@ async def test_a_quit_from_outside_saves_the_training_as_q_does(story: str) -> N
 
 
 async def test_the_page_loads_only_from_the_server_and_a_full_room_turns_tabs_away(seussbot_home: Path) -> None:
+    pytest.importorskip("textual_serve", reason="seussbot serve needs the serve extra: pip install '.[serve]'")
     import aiohttp
 
     server = ServerProcess(seussbot_home, "--max-sessions", "1")
