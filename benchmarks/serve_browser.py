@@ -186,10 +186,15 @@ def main() -> None:
         # 1. page open -> first screen
         stock_port = free_port()
         stock = stock_server(stock_port, home)
-        server = ServerProcess(home / "open", "--max-sessions", "2")
+        server = ServerProcess(home / "open", "--max-sessions", "4")
         context = browser.new_context(viewport=VIEWPORT)
         minimal = [time_to_shown(context, f"http://127.0.0.1:{stock_port}/", "minimal textual app") for _ in range(args.opens)]
-        library = [time_to_shown(context, server.url + "/", "Corpora") for _ in range(args.opens)]
+        library = []
+        for _ in range(args.opens):  # each open a cold start: the last tab's app has ended first
+            library.append(time_to_shown(context, server.url + "/", "Corpora"))
+            deadline = time.monotonic() + 60
+            while server.apps() and time.monotonic() < deadline:
+                time.sleep(0.2)
         stock.terminate()
         stock.wait(30)
 

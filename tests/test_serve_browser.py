@@ -1,4 +1,4 @@
-"""`seussbot serve` in a real browser: headless Chromium driven by Playwright, as a student would use it.
+"""`seussbot serve` in a real browser: headless Chromium driven by Playwright for Python, as a student would use it.
 
 The machine's own Chromium is used (Debian's `chromium`; `$SEUSSBOT_CHROMIUM`
 names another): Playwright never downloads a browser. Without one these tests
@@ -19,7 +19,7 @@ import pytest
 
 pytest.importorskip("textual_serve", reason="seussbot serve needs the serve extra: pip install '.[serve]'")
 pytest.importorskip("pyte", reason="the browser tests read the screen with pyte: pip install '.[test]'")
-pytest.importorskip("playwright", reason="the browser tests need pytest-playwright: pip install '.[test]'")
+pytest.importorskip("playwright", reason="the browser tests need Playwright for Python: pip install '.[test]'")
 
 from served import ARTIFACTS, ServerProcess, TabScreen, alive, find_chromium, step_count, written_after_prompt  # noqa: E402
 
@@ -34,10 +34,21 @@ pytestmark = pytest.mark.skipif(
 VIEWPORT = {"width": 1100, "height": 700}  # about 122 x 33 cells: the studio at a laptop's size
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """pytest-playwright's launch options, pointed at the machine's Chromium."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+@pytest.fixture(scope="module")
+def browser():
+    """The machine's Chromium, for this module only.
+
+    Not pytest-playwright's session-wide `browser`: its sync Playwright keeps an
+    event loop running on the main thread until the session ends, and every
+    pytest-asyncio test after it then fails ("Cannot run the event loop while
+    another loop is running"). Stopped here, it is gone before the next module.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
