@@ -52,7 +52,7 @@ class SeussbotApp(App[int]):
         self.catalog = catalog or Catalog()
         self.open_request = open_request
         self.warm_up = warm_up
-        self._leaving = False  # action_quit has saved and called exit()
+        self._leaving = False  # exit() was called: whoever called it chose to leave (action_quit saves first)
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen(self.catalog))
@@ -115,11 +115,14 @@ class SeussbotApp(App[int]):
         for screen in reversed(self.screen_stack):
             if isinstance(screen, StudioScreen):
                 await screen.shutdown()
-        self._leaving = True
         self.exit(0)
 
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        self._leaving = True
+        super().exit(result, return_code, message)
+
     async def on_exit_app(self, message: messages.ExitApp) -> None:
-        """Told to leave from outside (a browser tab closed under `seussbot serve`, SIGTERM): save first, as `q` does."""
+        """Told to leave from outside, not by exit() (a browser tab closed under `seussbot serve`, SIGTERM): save first, as `q` does."""
         if not self._leaving:
             message.prevent_default()
             await self.action_quit()
