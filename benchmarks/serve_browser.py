@@ -23,6 +23,7 @@ each student's laptop.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
 import subprocess
@@ -187,6 +188,7 @@ def main() -> None:
         stock_port = free_port()
         stock = stock_server(stock_port, home)
         server = ServerProcess(home / "open", "--max-sessions", "4")
+        atexit.register(lambda: [p.kill() for p in (stock, server.process) if p.poll() is None])  # a failed run leaves no server
         context = browser.new_context(viewport=VIEWPORT)
         minimal = [time_to_shown(context, f"http://127.0.0.1:{stock_port}/", "minimal textual app") for _ in range(args.opens)]
         library = []
