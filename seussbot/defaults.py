@@ -20,6 +20,7 @@ SAVE_EVERY_S = 60.0
 
 # A comparison of several networks trains this long unless told (they share the time).
 COMPARE_MINUTES = 10.0
+THREADS_ENV = "SEUSSBOT_THREADS"  # a fixed torch thread count for training (set by `seussbot serve`)
 
 # Validation is measured more often on small corpora: they are learnt (and memorised) in seconds.
 EVAL_EVERY_S_SMALL = 5.0
@@ -45,10 +46,27 @@ def training_threads() -> int | None:
     Measured in the app (benchmarks/tui_lag.py), the tuner trained 13.4k chars/s
     against 9.9k for the old fixed "all cores but one", with event-loop lag
     p99 17.7 ms, inside the 20 ms budget: the UI does not need a core kept back.
+
+    `$SEUSSBOT_THREADS` fixes the count instead: `seussbot serve` sets it for
+    each browser tab's app, so that thirty tabs share the cores instead of each
+    measuring (and claiming) all of them.
     """
+    told = os.environ.get(THREADS_ENV)
+    if told:
+        return threads_from_env(told)
     from seussbot.threads import default_threads
 
     return default_threads()
+
+
+def threads_from_env(value: str) -> int:
+    from seussbot.errors import SeussbotError
+    from seussbot.limits import THREADS
+
+    count = int(value) if value.strip().isdigit() else None
+    if count is None or count not in THREADS:
+        raise SeussbotError(f"${THREADS_ENV} must be {THREADS.describe()}, not {value!r}; unset it to let training measure.")
+    return count
 
 
 def budget_label(minutes: float | None) -> str:

@@ -66,5 +66,9 @@ LENGTH = Range(0, 100_000)  # tokens to write
 TEMPERATURE = Range(0, 10, whole=False)
 TOP_K = Range(1, VOCAB_SIZE.high)
 TOP_P = Range(0, 1, whole=False, above_low=True)
-MAX_PROMPT_BYTES = 1024 * 1024
-CELLS_TOKENS = Range(100, 2_000_000)  # tokens of validation text `seussbot cells` reads  # a prompt file is read through the network in chunks
+MAX_PROMPT_BYTES = 1024 * 1024  # a prompt file is read through the network in chunks
+CELLS_TOKENS = Range(100, 2_000_000)  # tokens of validation text `seussbot cells` reads
+
+# Serving a classroom.
+PORT = Range(1, 65535)
+SESSIONS = Range(1, 1024)  # browser tabs at once, each its own app process

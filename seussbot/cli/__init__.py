@@ -26,6 +26,7 @@ from seussbot.cli.commands import (
     cmd_models,
     cmd_read,
     cmd_sample,
+    cmd_serve,
     cmd_train,
     open_app,
 )
@@ -185,6 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--json", action="store_true", help="one JSON object on stdout, with every character's surprise, rank and category")
     read.add_argument("--device", choices=DEVICES, type=device, default="cpu")
     read.set_defaults(handler=cmd_read)
+    serve = commands.add_parser(
+        "serve", help="serve the app to browsers, one app per tab (a classroom; needs seussbot[serve])",
+        description="Serve the app to web browsers: each tab runs its own app. Ctrl+C stops every tab, saving its model.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0: every interface)")
+    serve.add_argument("--port", type=within(limits.PORT), default=8000, help=f"port to listen on, {limits.PORT.span} (default 8000)")
+    serve.add_argument("--public-url", metavar="URL", help="the address students type, when a proxy stands in front (default: the address the browser used)")
+    serve.add_argument(
+        "--max-sessions", type=within(limits.SESSIONS), metavar="N",
+        help=f"tabs at once, {limits.SESSIONS.span}; one more is told the room is full (default: the number of cores, at least 2)",
+    )
+    serve.add_argument(
+        "--threads-per-session", type=within(limits.THREADS), default=1, metavar="K",
+        help=f"torch threads each tab trains with, {limits.THREADS.span} (default 1)",
+    )
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

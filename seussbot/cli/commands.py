@@ -39,10 +39,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from seussbot.cli.compare import run_compare
 
     return run_compare(args)
+
+
 def cmd_read(args: argparse.Namespace) -> int:
     from seussbot.cli.read import run_read
 
     return run_read(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from seussbot.cli.serve import run_serve
+
+    return run_serve(args)
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import events, work
+from textual import events, messages, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -54,6 +54,7 @@ class SeussbotApp(App[int]):
         self.catalog = catalog or Catalog()
         self.open_request = open_request
         self.warm_up = warm_up
+        self._leaving = False  # exit() was called: whoever called it chose to leave (action_quit saves first)
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen(self.catalog))
@@ -146,6 +147,16 @@ class SeussbotApp(App[int]):
             if isinstance(screen, (StudioScreen, CompareScreen)):
                 await screen.shutdown()
         self.exit(0)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        self._leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_exit_app(self, message: messages.ExitApp) -> None:
+        """Told to leave from outside, not by exit() (a browser tab closed under `seussbot serve`, SIGTERM): save first, as `q` does."""
+        if not self._leaving:
+            message.prevent_default()
+            await self.action_quit()
 
 
 SMALL_CORPUS_CHARS = 20_000  # below this, even the tiny network learns the text by heart in minutes
