@@ -8,6 +8,8 @@ whichever way they start it, and a change here changes both.
 from __future__ import annotations
 
 
+import os
+
 from seussbot.presets import LARGE_CORPUS_CHARS
 
 # Training time when nothing else is asked for, by network size (preset): enough to get past
