@@ -22,7 +22,6 @@ sentence changes with them.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -169,7 +168,9 @@ class Comparison:
         hidden, layers, embed_dim = (int(extra.pop(k, getattr(preset, k))) for k in ("hidden_size", "layers", "embed_dim"))  # type: ignore[call-overload]
         self.contestants = plan(self.cells, len(self.vocab), hidden, layers, embed_dim)
         networks = len(self.contestants)
-        threads = threads or max(1, (os.cpu_count() or 1))
+        # One torch thread unless told: the networks take turns on one thread, so one thread tuner
+        # cannot measure each, and a fixed count above one collapses when another program is busy.
+        threads = threads or 1
         options: dict[str, object] = {
             "threads": threads, "early_stop": None, "seed": seed,
             "eval_every_s": eval_every_s or defaults.eval_every_s(len(self.corpus.text)), "embed_dim": embed_dim, **extra,

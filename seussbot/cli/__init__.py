@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare_budget.add_argument("--minutes", type=positive_float, help=f"train them this many minutes in all (default {defaults.COMPARE_MINUTES:g})")
     compare.add_argument("--same-time", action="store_true", help="give each network the same training time instead of the same characters")
     compare.add_argument("--samples", type=within(limits.COMPARE_SAMPLES), default=4, help=f"samples per model whose mistakes are counted, {limits.COMPARE_SAMPLES.span} (default 4)")
-    compare.add_argument("--threads", type=within(limits.THREADS), help=f"CPU threads for torch, {limits.THREADS.span} (default: every core)")
+    compare.add_argument("--threads", type=within(limits.THREADS), help=f"CPU threads for torch, {limits.THREADS.span} (default 1: more collapse when the machine is busy)")
     compare.add_argument("--seed", type=within(limits.SEED), default=0, help=f"random seed, {limits.SEED.span} (default 0)")
     compare.add_argument("--json", action="store_true", help="one JSON object on stdout: every model's numbers and the lesson")
     compare.set_defaults(handler=cmd_compare)
