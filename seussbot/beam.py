@@ -29,10 +29,6 @@ from seussbot.stepper import Stepper
 from seussbot.until import Until, Watch
 from seussbot.vocab import Vocab
 
-WIDTH = limits.Range(1, 64)
-NO_REPEAT = limits.Range(1, 1000)
-
-
 @dataclass(frozen=True)
 class BeamConfig:
     width: int = 5
@@ -43,9 +39,9 @@ class BeamConfig:
 
     def validate(self) -> None:
         for name, value, allowed in (
-            ("Beam width", self.width, WIDTH),
+            ("Beam width", self.width, limits.BEAM_WIDTH),
             ("Length", self.length, limits.LENGTH),
-            ("No-repeat", self.no_repeat, NO_REPEAT),
+            ("No-repeat", self.no_repeat, limits.NO_REPEAT),
         ):
             if value is not None and value not in allowed:
                 raise PromptError(f"{name} must be {allowed.describe()}.")

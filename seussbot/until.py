@@ -24,6 +24,7 @@ from seussbot.errors import PromptError
 Kind = Literal["sentence", "line", "story", "tokens"]
 KINDS: tuple[str, ...] = ("sentence", "line", "story")
 Verdict = Literal["write", "last", "stop"]
+CHOICES = f"sentence, line, story or a number of tokens from 1 to {limits.LENGTH.high:,}"
 
 TERMINATORS = frozenset(".!?")
 CLOSERS = frozenset(")]}\"'\u201d\u2019\u00bb")  # stuck to a terminator, they still belong to its sentence
@@ -42,7 +43,7 @@ class Until:
             return cls(word)  # type: ignore[arg-type]
         if word.isdigit() and int(word) in limits.LENGTH and int(word) > 0:
             return cls("tokens", int(word))
-        raise PromptError(f"Until must be sentence, line, story or a number of tokens from 1 to {limits.LENGTH.high:,}, not {text!r:.30}.")
+        raise PromptError(f"Until must be {CHOICES}, not {text!r:.30}.")
 
     def __str__(self) -> str:
         return str(self.tokens) if self.kind == "tokens" else self.kind
