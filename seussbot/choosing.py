@@ -34,6 +34,11 @@ OFFERED = 9  # candidates offered: one per digit key
 WORD_MARKS = frozenset("'\u2019-")  # inside a word at char level ("don't", "tip-top")
 
 
+def visible(token: str) -> str:
+    """A token as a person can see it: ␣ for a space, ⏎ for a line break."""
+    return token.replace(" ", "\u2423").replace("\n", "\u23ce")
+
+
 @dataclass(frozen=True)
 class Offer:
     """What the model would write next: its likeliest tokens, best first, and how unsure it is."""
@@ -88,26 +93,29 @@ class Choosing:
     def let_model(self, reach: Reach = "token", *, greedy: bool = False) -> Batch:
         """Let the model write by itself: one token, to the end of the word, or to the end of the sentence.
 
-        To the end of a word writes at least one token and stops before the first
-        token after a word that is not part of a word (the space or mark after
-        it is offered next); at word level that is one word. To the end of a
-        sentence stops as `until sentence` would. Either way, at most `length` tokens.
+        To the end of a word writes the rest of the word the text is in (or, between
+        words, the next word) and stops before the space or mark after it, which is
+        offered next; if the model ends the word at once, that space or mark is
+        written. At word level it is one word. To the end of a sentence stops as
+        `until sentence` would. Either way, at most `length` tokens.
         """
         config = self.greedy if greedy else self.sampled
         watch = Until("sentence").watch(self.written) if reach == "sentence" else None
         steps: list["Step"] = []
-        in_word = False
+        in_word = self.vocab.level == "char" and self._wordish(self.written[-1:])
         for _ in range(1 if reach == "token" else max(1, self.settings.length)):
             choice = self.text.choose(config, self.dice)
             token = self.vocab.tokens[choice]
             wordish = self._wordish(token)
-            if reach == "word" and in_word and not wordish:
+            if reach == "word" and in_word and not wordish and steps:
                 break
             if watch is not None:
                 if watch.verdict(token) == "stop":
                     break
                 watch.after(token)
             steps.append(self._take(choice, "model"))
+            if reach == "word" and in_word and not wordish:
+                break  # the model ended the word at once: its space or mark is the turn
             in_word = in_word or wordish
             if reach == "word" and wordish and self.vocab.level == "word":
                 break

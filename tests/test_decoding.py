@@ -156,6 +156,8 @@ def test_choosing_takes_the_persons_token_and_lets_the_model_finish_the_word(ses
     word = choosing.let_model("word", greedy=True).steps
     assert word and all(s.by == "model" for s in word) and all(s.token.isalpha() for s in word[1:])
     assert not session.vocab.tokens[int(choosing.text.logits.argmax())].isalpha()  # it stopped where the word ends
+    inside = Choosing(session.model, session.vocab, "Ann saw a pi", WriteSettings(seed=2))
+    assert "".join(s.token for s in inside.let_model("word", greedy=True).steps) == "g"  # the rest of "pig", no more
     sentence = choosing.let_model("sentence", greedy=True)
     assert choosing.written.endswith(".") and sentence.tally is not None
     with pytest.raises(PromptError, match="never saw"):

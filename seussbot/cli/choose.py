@@ -27,17 +27,13 @@ HELP = (
 LET_MODEL = {"": "token", "w": "word", "s": "sentence"}
 
 
-def visible(token: str) -> str:
-    """A token as a person can see it: ␣ for a space, ⏎ for a line break."""
-    return token.replace(" ", "\u2423").replace("\n", "\u23ce")
-
-
 def run_choose(loaded, prompt: str, settings, profile, *, stdin=None) -> int:
     """The choosing loop; `stdin` is a stream to read answers from (None: the terminal, with line editing)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.text import Text
 
-    from seussbot.choosing import Choosing
+    from seussbot.choosing import Choosing, visible
     from seussbot.cli.commands import print_mistakes
 
     console = Console(highlight=False)
@@ -51,7 +47,7 @@ def run_choose(loaded, prompt: str, settings, profile, *, stdin=None) -> int:
         console.print(_shown_text(choosing, Text))
         offer = choosing.offer()
         console.print(
-            "  ".join(f"[bold]{i}[/] {visible(c.token)!s} {c.prob:.0%}" for i, c in enumerate(offer.candidates, 1)),
+            "  ".join(f"[bold]{i}[/] {escape(visible(c.token))} {c.prob:.0%}" for i, c in enumerate(offer.candidates, 1)),
             markup=True,
         )
         answer = _read(console, stdin)

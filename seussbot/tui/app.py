@@ -8,11 +8,12 @@ background once the first frame is on screen), so the library appears at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.choices import TrainChoice
@@ -96,6 +97,11 @@ class SeussbotApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.reload(highlight=f"corpus:{name}")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, and the screen's own (`palette_commands`) where it has some."""
+        yield from super().get_system_commands(screen)
+        yield from getattr(screen, "palette_commands", tuple)()
 
     # -- dropped files -----------------------------------------------------------------
     def on_paste(self, event: events.Paste) -> None:
