@@ -66,7 +66,7 @@ class Choosing:
         self.vocab, self.prompt, self.settings = vocab, prompt, settings
         self.text = Continuation(model, vocab, vocab.encode(prompt))
         self.judge = MistakeStream(profile, prompt) if profile is not None else None
-        self.dice = new_dice(settings.seed, self.text.device)
+        self.dice = new_dice(settings.seed)
         self.sampled = SampleConfig(temperature=settings.temperature, top_k=settings.top_k, top_p=settings.top_p)
         self.greedy = SampleConfig(temperature=0)
         self.offered = min(offered, len(vocab))

@@ -14,7 +14,10 @@ model's pick or the person's.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+import random
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -84,10 +87,10 @@ def generate(
 
 def _steps(model: CharRNN | Stepper, vocab: Vocab, prompt: str, ids: list[int], config: SampleConfig) -> Iterator[Step]:
     text = Continuation(model, vocab, ids, candidates=config.candidates, with_gates=config.with_gates)
-    generator = new_dice(config.seed, text.device)
+    dice = new_dice(config.seed)
     watch = config.until.watch(prompt) if config.until else None
     for _ in range(config.until.length(config.length) if config.until else config.length):
-        choice = text.choose(config, generator)
+        choice = text.choose(config, dice)
         verdict = watch.verdict(vocab.tokens[choice]) if watch else "write"
         if verdict == "stop":
             return
@@ -104,11 +107,24 @@ def write(model: CharRNN | Stepper, vocab: Vocab, prompt: str = "", config: Samp
     return prompt + "".join(step.text for step in generate(model, vocab, prompt, config))
 
 
-def new_dice(seed: int | None, device: torch.device) -> torch.Generator:
+def new_dice(seed: int | None) -> random.Random:
     """The random source of one writing: seeded for repeatable text, fresh otherwise."""
-    generator = torch.Generator(device=device)
-    generator.manual_seed(seed if seed is not None else torch.seed() % (2**63))
-    return generator
+    return random.Random(seed)
+
+
+def draw(weights: torch.Tensor, dice: random.Random) -> int:
+    """A token drawn with chance proportional to `weights` (not normalised): the inverse of the running sum at a uniform point.
+
+    `torch.multinomial` would do, but for one draw from a small vocabulary it
+    costs more than a whole step of a 2x256 LSTM; a running sum in Python is a
+    few microseconds for a few hundred tokens, and torch's is used past that.
+    """
+    u = dice.random()
+    if weights.numel() <= 512:
+        running = list(itertools.accumulate(weights.tolist()))
+        return min(bisect.bisect(running, u * running[-1]), len(running) - 1)
+    running_t = weights.cumsum(0)
+    return min(int(torch.searchsorted(running_t, running_t[-1:] * u)), weights.numel() - 1)
 
 
 class Continuation:
@@ -123,8 +139,8 @@ class Continuation:
     def __init__(
         self, model: CharRNN | Stepper, vocab: Vocab, ids: list[int], *, candidates: int = 5, with_gates: bool = False
     ) -> None:
-        self.stepper = model if isinstance(model, Stepper) else Stepper(model) if not with_gates else None
         self.model = model.model if isinstance(model, Stepper) else model
+        self.stepper = None if with_gates else model if isinstance(model, Stepper) else Stepper(model)
         self.model.eval()
         self.vocab, self.with_gates = vocab, with_gates
         self.candidates = min(candidates, len(vocab))
@@ -141,6 +157,7 @@ class Continuation:
             else:
                 self.logits, self.state = read_prompt(self.model, ids)
         self._probs: torch.Tensor | None = None
+        self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1)  # token id -> a (1,) tensor of it, made once
 
     @property
     def probs(self) -> torch.Tensor:
@@ -158,15 +175,15 @@ class Continuation:
         top = torch.topk(self.probs, min(k, len(self.vocab)))
         return [Candidate(self.vocab.tokens[i], p) for p, i in zip(top.values.tolist(), top.indices.tolist())]
 
-    def choose(self, config: SampleConfig, generator: torch.Generator) -> int:
+    def choose(self, config: SampleConfig, dice: random.Random) -> int:
         """The model's pick for the next token, under `config`'s temperature, top-k and top-p."""
         if config.temperature == 0 or config.top_k == 1:
             return int(torch.argmax(self.logits))
-        if config.temperature == 1 and config.top_k is None and config.top_p is None:
-            return int(torch.multinomial(self.probs, 1, generator=generator))
-        return _choose(self.logits, config, generator)
+        if config.top_k is None and config.top_p is None:  # p ** (1/T) is softmax(logits / T), unnormalised
+            weights = self.probs if config.temperature == 1 else self.probs.pow(1 / config.temperature)
+            return draw(weights, dice)
+        return _choose(self.logits, config, dice)
 
-    @torch.no_grad()
     def take(self, token_id: int, by: By = "model") -> Step:
         """Write `token_id`: what the model thought of it here, then the network reads it."""
         probs = self.probs
@@ -177,7 +194,7 @@ class Continuation:
         tokens = self.vocab.tokens
         token = tokens[token_id]
         gates = None
-        ids = torch.tensor([token_id], device=self.device)
+        ids = self._rows[token_id]
         if self.stepper is not None:
             logits, self.state = self.stepper.step(ids, self.state)
         else:
@@ -194,7 +211,7 @@ class Continuation:
         )
 
 
-def _choose(logits: torch.Tensor, config: SampleConfig, generator: torch.Generator) -> int:
+def _choose(logits: torch.Tensor, config: SampleConfig, dice: random.Random) -> int:
     if config.temperature == 0:
         return int(torch.argmax(logits))
     scaled = logits.float() / config.temperature
@@ -207,8 +224,7 @@ def _choose(logits: torch.Tensor, config: SampleConfig, generator: torch.Generat
         # Keep the smallest set whose mass reaches top_p: a token goes only if the ones before it already got there.
         drop = cumulative - torch.softmax(scaled[order], dim=-1) >= config.top_p
         scaled[order[drop]] = -math.inf
-    probs = torch.softmax(scaled, dim=-1)
-    return int(torch.multinomial(probs, 1, generator=generator))
+    return draw(torch.softmax(scaled, dim=-1), dice)
 
 
 def _squeeze(gates: LayerGates) -> LayerGates:

@@ -73,9 +73,12 @@ class Stepper:
             return StepState(list(state[0].unbind(0)), list(state[1].unbind(0)))
         return StepState(list(state.unbind(0)))
 
-    @torch.no_grad()
     def step(self, ids: torch.Tensor, state: StepState) -> tuple[torch.Tensor, StepState]:
-        """ids (batch,) -> logits (batch, vocab), the next state."""
+        """ids (batch,) -> logits (batch, vocab), the next state.
+
+        No `no_grad` needed (entering it costs as much as a small op): the laid-out
+        weights were made under it and require no gradient, so nothing here is recorded.
+        """
         H = self.hidden
         x_gates = self.input_table.index_select(0, ids)  # layer 0's input side, looked up
         hs: list[torch.Tensor] = []

@@ -62,6 +62,7 @@ def test_the_stepper_computes_what_the_network_computes() -> None:
             logits, state = stepper.step(ids[:, t], state)
             got.append(logits)
         assert torch.allclose(torch.stack(got, dim=1), expected, atol=1e-5), cell
+        assert not logits.requires_grad  # no graph is recorded, though no no_grad is entered
 
 
 def test_beam_width_one_writes_what_greedy_writes(session: TrainingSession) -> None:

@@ -79,7 +79,7 @@ class ChooseMode(Vertical):
         writing = self.writing
         with self.lock:
             try:
-                self.choosing = Choosing(source.snapshot(), source.vocab, self.prompt, self.panel.settings, source.profile)
+                self.choosing = Choosing(self.panel.prepared.take(source), source.vocab, self.prompt, self.panel.settings, source.profile)
             except SeussbotError as error:
                 self.panel.post_message(self.panel.Done(writing, str(error)))
                 return

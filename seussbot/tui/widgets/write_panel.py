@@ -23,6 +23,7 @@ from seussbot.tui.widgets.choose_mode import ChooseMode
 from seussbot.tui.widgets.decoding import decoding_status, next_decoding
 from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles, tally_content
 from seussbot.tui.widgets.model_source import ModelSource
+from seussbot.tui.widgets.prepared import Prepared
 from seussbot.tui.widgets.prob_legend import ProbLegend
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.written import Mark, Written, as_written
@@ -53,6 +54,7 @@ class WritePanel(Vertical):
         self.writing = 0  # id of the current writing; batches from older ones are dropped
         self.busy = False
         self.tally: Tally | None = None
+        self.prepared = Prepared()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="prompt-row"):
@@ -84,6 +86,17 @@ class WritePanel(Vertical):
     def set_source(self, source: ModelSource | None) -> None:
         self.source = source
         self.show_settings()
+        self._prepare()
+
+    def on_descendant_focus(self, event) -> None:
+        if event.widget is self.prompt:
+            self._prepare()
+
+    @on(Input.Changed, "#prompt")
+    def _prepare(self) -> None:
+        """Have a snapshot ready for Enter (see `Prepared`)."""
+        if self.source is not None and self.prepared.needed(self.source):
+            self.run_worker(lambda source=self.source: self.prepared.prepare(source), thread=True, exclusive=True, group="prepare")
 
     def change(self, *, temperature: int = 0, length: int = 0, decoding: bool = False, until: bool = False) -> None:
         if temperature:
@@ -163,7 +176,7 @@ class WritePanel(Vertical):
         worker = get_current_worker()
         try:
             batches = write_and_judge(
-                source.snapshot(), source.vocab, prompt, settings, source.profile, cancelled=lambda: worker.is_cancelled
+                self.prepared.take(source), source.vocab, prompt, settings, source.profile, cancelled=lambda: worker.is_cancelled
             )
             for batch in batches:
                 pieces = [as_written(step) for step in batch.steps]
