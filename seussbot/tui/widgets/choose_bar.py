@@ -57,7 +57,7 @@ class ChooseBar(Widget, can_focus=True):
     # -- what it shows -------------------------------------------------------------------
     def show_offer(self, offer: Offer | None, note: str = "") -> None:
         self.offer, self.highlighted, self.note = offer, 0, note
-        self.refresh()
+        self.refresh(layout=True)  # a note may need another row
 
     def render(self) -> Content:
         if self.offer is None:
