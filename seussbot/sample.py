@@ -127,6 +127,15 @@ def draw(weights: torch.Tensor, dice: random.Random) -> int:
     return min(int(torch.searchsorted(running_t, running_t[-1:] * u)), weights.numel() - 1)
 
 
+def reading(vocab: Vocab, ids: list[int]) -> list[int]:
+    """What the network reads for a prompt: its tokens, or for an empty prompt a line break
+    (or the first token), as texts start in the corpus."""
+    if ids:
+        return ids
+    start = vocab.id_of("\n")
+    return [start if start is not None else 0]
+
+
 class Continuation:
     """A text being written: the network's state after it, and its odds for the next token.
 
@@ -148,9 +157,7 @@ class Continuation:
         self.join = JoinState()
         for token_id in ids:
             self.join.join(vocab.level, vocab.tokens[token_id])
-        if not ids:  # an empty prompt starts as after a line break (or the first token), as texts do in the corpus
-            start = vocab.id_of("\n")
-            ids = [start if start is not None else 0]
+        ids = reading(vocab, ids)
         with torch.no_grad():
             if self.stepper is not None:
                 self.logits, self.state = self.stepper.read(ids)

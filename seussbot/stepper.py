@@ -26,6 +26,7 @@ import torch
 from seussbot.model import CharRNN, State
 
 PROMPT_CHUNK = 1024  # tokens of a prompt read through the fused layers at once
+SHORT_PROMPT = 16  # up to this many tokens, stepping is faster than the fused layers (measured: 8 tokens 2.3 vs 5 ms)
 
 
 @dataclass
@@ -61,11 +62,38 @@ class Stepper:
             self.b_hh = b_hh
             self.head_w_t = model.head.weight.T.contiguous()
             self.head_b = model.head.bias.detach().clone()
+        self._last: tuple[tuple[int, ...], torch.Tensor, StepState] | None = None  # the last prompt read
 
     def read(self, ids: list[int]) -> tuple[torch.Tensor, StepState]:
-        """Logits (vocab,) after reading `ids` (at least one), and the state."""
-        logits, state = read_prompt(self.model, ids)
-        return logits, self.from_model_state(state)
+        """Logits (vocab,) after reading `ids` (at least one), and the state.
+
+        The last prompt read is remembered, so a prompt read ahead (while the
+        person typed it) costs nothing at Enter, and one that grew by a few
+        tokens is stepped on from there. A short prompt is stepped through (the
+        fused layers' set-up costs more than a dozen steps); a long one goes
+        through them. States are never changed in place, so sharing is safe.
+        """
+        key = tuple(ids)
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1], last[2]
+        if last is not None and key[: len(last[0])] == last[0] and len(key) - len(last[0]) <= SHORT_PROMPT:
+            logits, state = self._step_through(key[len(last[0]) :], last[1], last[2])
+        elif len(key) <= SHORT_PROMPT:
+            logits, state = self._step_through(key, None, self.from_model_state(self.model.initial_state(1, self.input_table.device)))
+        else:
+            fused_logits, model_state = read_prompt(self.model, ids)
+            logits, state = fused_logits, self.from_model_state(model_state)
+        self._last = (key, logits, state)
+        return logits, state
+
+    def _step_through(self, ids: tuple[int, ...], logits: torch.Tensor | None, state: StepState) -> tuple[torch.Tensor, StepState]:
+        rows = torch.tensor(ids, device=self.input_table.device).view(-1, 1)
+        for row in rows:
+            step_logits, state = self.step(row, state)
+            logits = step_logits[0]
+        assert logits is not None
+        return logits, state
 
     def from_model_state(self, state) -> StepState:
         """`CharRNN`'s (layers, batch, hidden) state as per-layer tensors."""

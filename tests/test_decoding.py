@@ -164,3 +164,17 @@ def test_choosing_takes_the_persons_token_and_lets_the_model_finish_the_word(ses
     with pytest.raises(PromptError, match="never saw"):
         choosing.pick("{")
     assert choosing.finish().done
+
+
+def test_a_prompt_read_ahead_or_grown_gives_what_reading_it_whole_gives() -> None:
+    torch.manual_seed(1)
+    model = CharRNN(ModelConfig("lstm", 20, hidden_size=32, layers=2, embed_dim=8)).eval()
+    ids = torch.randint(0, 20, (40,)).tolist()
+    whole, _ = Stepper(model).read(ids)  # long: through the fused layers
+    stepper = Stepper(model)
+    for n in (3, 9, 20, 31, 40):  # grown a few tokens at a time, as typed
+        logits, _ = stepper.read(ids[:n])
+    assert torch.allclose(logits, whole, atol=1e-5)
+    assert stepper.read(ids)[0] is logits  # the same prompt again is remembered
+    short, _ = Stepper(model).read(ids[:5])
+    assert torch.allclose(short, model(torch.tensor([ids[:5]]))[0][0, -1], atol=1e-5)

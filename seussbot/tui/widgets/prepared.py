@@ -1,10 +1,12 @@
-"""A snapshot of the weights made ready while the person types, so Enter writes at once.
+"""A snapshot of the weights, and the prompt read, made ready while the person types, so Enter writes at once.
 
-Taking a snapshot (copying the weights out of the training thread's network)
-and laying it out for one-token steps (`Stepper`) costs milliseconds that a
-person would otherwise wait for after Enter. The write panel asks for one when
-the prompt gets focus and as it is typed; writing takes it if it is at most a
-few seconds old (training moves the weights on), and makes a fresh one if not.
+Taking a snapshot (copying the weights out of the training thread's network),
+laying it out for one-token steps (`Stepper`) and reading the prompt cost
+milliseconds that a person would otherwise wait for after Enter (measured on
+a loaded 2-core machine: about 6, 7 and 3-6 ms of CPU for a 2x256 LSTM). The
+write panel asks for them when the prompt gets focus and as it is typed;
+writing takes the stepper if it is at most a few seconds old (training moves
+the weights on), and its remembered prompt if it is the one written.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ if TYPE_CHECKING:
     from seussbot.stepper import Stepper
     from seussbot.tui.widgets.model_source import ModelSource
 
-MAX_AGE_S = 3.0  # older than this, a prepared snapshot is stale: training has moved on
-FRESH_S = 1.0  # younger than this, preparing again is wasted work
+MAX_AGE_S = 5.0  # older than this, a prepared snapshot is stale: training has moved on
+FRESH_S = 1.0  # younger than this, a snapshot is kept while the prompt grows
 
 
 class Prepared:
@@ -29,17 +31,23 @@ class Prepared:
         self._stepper: Stepper | None = None
         self._at = -float("inf")
 
-    def needed(self, source: "ModelSource") -> bool:
-        with self._lock:
-            return source is not self._source or time.monotonic() - self._at > FRESH_S
-
-    def prepare(self, source: "ModelSource") -> None:
-        """Snapshot and lay out the weights now (in a worker thread)."""
+    def prepare(self, source: "ModelSource", prompt: str) -> None:
+        """Snapshot and lay out the weights unless done a moment ago, and read `prompt` (in a worker thread)."""
+        from seussbot.errors import PromptError
+        from seussbot.sample import reading
         from seussbot.stepper import Stepper
 
-        stepper = Stepper(source.snapshot())
         with self._lock:
-            self._source, self._stepper, self._at = source, stepper, time.monotonic()
+            fresh = source is self._source and time.monotonic() - self._at <= FRESH_S
+            stepper = self._stepper if fresh else None
+        if stepper is None:
+            stepper = Stepper(source.snapshot())
+            with self._lock:
+                self._source, self._stepper, self._at = source, stepper, time.monotonic()
+        try:
+            stepper.read(reading(source.vocab, source.vocab.encode(prompt)))
+        except PromptError:
+            pass  # said when the person presses Enter
 
     def take(self, source: "ModelSource") -> "Stepper | CharRNN":
         """The prepared stepper if it is recent and from `source`, else a fresh snapshot."""

@@ -94,9 +94,10 @@ class WritePanel(Vertical):
 
     @on(Input.Changed, "#prompt")
     def _prepare(self) -> None:
-        """Have a snapshot ready for Enter (see `Prepared`)."""
-        if self.source is not None and self.prepared.needed(self.source):
-            self.run_worker(lambda source=self.source: self.prepared.prepare(source), thread=True, exclusive=True, group="prepare")
+        """Have a snapshot, with the prompt read, ready for Enter (see `Prepared`)."""
+        if self.source is not None:
+            source, prompt = self.source, self.prompt.value.replace("\\n", "\n")
+            self.run_worker(lambda: self.prepared.prepare(source, prompt), thread=True, exclusive=True, group="prepare")
 
     def change(self, *, temperature: int = 0, length: int = 0, decoding: bool = False, until: bool = False) -> None:
         if temperature:
