@@ -164,7 +164,7 @@ class Continuation:
             else:
                 self.logits, self.state = read_prompt(self.model, ids)
         self._probs: torch.Tensor | None = None
-        self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1)  # token id -> a (1,) tensor of it, made once
+        self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1).unbind(0)  # token id -> a (1,) tensor, made once
 
     @property
     def probs(self) -> torch.Tensor:
@@ -195,8 +195,8 @@ class Continuation:
         """Write `token_id`: what the model thought of it here, then the network reads it."""
         probs = self.probs
         top = torch.topk(probs, self.candidates)
-        entropy = self.entropy_bits()
-        numbers = torch.cat((top.values, top.indices.float(), entropy.view(1), probs[token_id].view(1))).tolist()
+        entropy_nats = torch.special.entr(probs).sum()
+        numbers = torch.cat((top.values, top.indices.float(), entropy_nats.view(1), probs.narrow(0, token_id, 1))).tolist()
         k = self.candidates
         tokens = self.vocab.tokens
         token = tokens[token_id]
@@ -211,7 +211,7 @@ class Continuation:
             token=token,
             text=self.join.join(self.vocab.level, token),
             prob=numbers[-1],
-            entropy_bits=numbers[-2],
+            entropy_bits=numbers[-2] / math.log(2),
             candidates=tuple(Candidate(tokens[int(i)], p) for p, i in zip(numbers[:k], numbers[k : 2 * k])),
             gates=[_squeeze(g) for g in gates] if gates else None,
             by=by,

@@ -116,17 +116,17 @@ class Stepper:
                 x_gates = torch.addmm(self.b_ih[layer], x, self.w_ih_t[layer])
             if self.cell == "lstm":
                 gates = x_gates.addmm_(h, self.w_hh_t[layer])
-                input_forget_output = gates[:, : 3 * H].sigmoid()
-                candidate = gates[:, 3 * H :].tanh()
+                input_forget_output = gates.narrow(1, 0, 3 * H).sigmoid()  # narrow: a slice without indexing's cost
+                candidate = gates.narrow(1, 3 * H, H).tanh()
                 input_gate, forget_gate, output_gate = input_forget_output.chunk(3, dim=1)
                 c = torch.addcmul(forget_gate * state.c[layer], input_gate, candidate)  # type: ignore[index]
                 x = output_gate * c.tanh()
                 cs.append(c)
             elif self.cell == "gru":
                 h_gates = torch.addmm(self.b_hh[layer], h, self.w_hh_t[layer])
-                reset_update = (x_gates[:, : 2 * H] + h_gates[:, : 2 * H]).sigmoid()
+                reset_update = (x_gates.narrow(1, 0, 2 * H) + h_gates.narrow(1, 0, 2 * H)).sigmoid()
                 reset, update = reset_update.chunk(2, dim=1)
-                candidate = torch.addcmul(x_gates[:, 2 * H :], reset, h_gates[:, 2 * H :]).tanh()
+                candidate = torch.addcmul(x_gates.narrow(1, 2 * H, H), reset, h_gates.narrow(1, 2 * H, H)).tanh()
                 x = torch.addcmul(candidate, update, h - candidate)  # (1 - z) n + z h
             else:
                 x = x_gates.addmm_(h, self.w_hh_t[layer]).tanh()
