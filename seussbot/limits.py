@@ -66,6 +66,8 @@ LENGTH = Range(0, 100_000)  # tokens to write
 TEMPERATURE = Range(0, 10, whole=False)
 TOP_K = Range(1, VOCAB_SIZE.high)
 TOP_P = Range(0, 1, whole=False, above_low=True)
+BEAM_WIDTH = Range(1, 64)
+NO_REPEAT = Range(1, 1000)  # tokens in the N-gram a beam may not repeat
 MAX_PROMPT_BYTES = 1024 * 1024  # a prompt file is read through the network in chunks
 CELLS_TOKENS = Range(100, 2_000_000)  # tokens of validation text `seussbot cells` reads
 

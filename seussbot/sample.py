@@ -1,13 +1,23 @@
 """Writing: feed the prompt, then draw one token at a time.
 
-Each step reports what a curious person wants to see: the token, how sure the
-network was of it (its probability before temperature reshaped the odds), the
-entropy of the whole distribution, the runners-up, and optionally the gates.
+A token is what the network reads and writes in one step: a character for a
+char-level model (a letter, a space, a line break), a word or a punctuation
+mark for a word-level one. Each step reports what a curious person wants to
+see: the token, how sure the network was of it (its probability before
+temperature reshaped the odds), the entropy of the whole distribution, the
+runners-up, and optionally the gates.
+
+`Continuation` is a text being written, waiting for its next token: sampling,
+beam search's replay and choose-your-own writing all advance one, by the
+model's pick or the person's.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+import random
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -15,11 +25,12 @@ import torch
 
 from seussbot import limits
 from seussbot.errors import PromptError
-from seussbot.model import CharRNN, LayerGates, State
+from seussbot.model import CharRNN, LayerGates
+from seussbot.stepper import Stepper, read_prompt
+from seussbot.until import Until
 from seussbot.vocab import JoinState, Vocab
 
-
-PROMPT_CHUNK = 1024  # tokens of the prompt read through the network at once
+By = str  # who chose a token: "model" or "person"
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,7 @@ class SampleConfig:
     seed: int | None = None
     candidates: int = 5
     with_gates: bool = False
+    until: Until | None = None  # stop at a sentence's, line's or story's end (the length still caps it)
 
     def validate(self) -> None:
         for name, value, allowed in (
@@ -57,70 +69,156 @@ class Step:
     entropy_bits: float  # uncertainty of the whole next-token distribution
     candidates: tuple[Candidate, ...]  # the likeliest tokens, best first
     gates: list[LayerGates] | None = None
+    by: By = "model"  # "person": picked by the person in choose-your-own writing
 
 
-def generate(model: CharRNN, vocab: Vocab, prompt: str = "", config: SampleConfig = SampleConfig()) -> Iterator[Step]:
-    """`config.length` steps continuing `prompt`. Same seed, same text.
+def generate(
+    model: CharRNN | Stepper, vocab: Vocab, prompt: str = "", config: SampleConfig = SampleConfig()
+) -> Iterator[Step]:
+    """Up to `config.length` steps continuing `prompt` (fewer if `config.until` stops first). Same seed, same text.
 
     The settings and the prompt are checked here, when called, not at the first
-    step: a caller can refuse a prompt before it writes anything.
+    step: a caller can refuse a prompt before it writes anything. A `Stepper`
+    built ahead saves building one here (the app prepares it while the person types).
     """
     config.validate()
-    return _steps(model, vocab, vocab.encode(prompt), config)
+    return _steps(model, vocab, prompt, vocab.encode(prompt), config)
 
 
-def _steps(model: CharRNN, vocab: Vocab, ids: list[int], config: SampleConfig) -> Iterator[Step]:
-    device = next(model.parameters()).device
-    generator = torch.Generator(device=device)
-    generator.manual_seed(config.seed if config.seed is not None else torch.seed() % (2**63))
-    model.eval()
-    join = JoinState()
-    for token_id in ids:
-        join.join(vocab.level, vocab.tokens[token_id])
-    logits, state = _read_prompt(model, vocab, ids, device)
-    for _ in range(config.length):
-        probs = torch.softmax(logits.float(), dim=-1)
-        choice = _choose(logits, config, generator)
-        token = vocab.tokens[choice]
-        top = torch.topk(probs, min(config.candidates, len(vocab)))
-        gates = None
-        logits_next, state, gates = model.step(
-            torch.tensor([choice], device=device), state, with_gates=config.with_gates
-        )
-        yield Step(
-            token=token,
-            text=join.join(vocab.level, token),
-            prob=float(probs[choice]),
-            entropy_bits=_entropy_bits(probs),
-            candidates=tuple(Candidate(vocab.tokens[int(i)], float(p)) for p, i in zip(top.values, top.indices)),
-            gates=[_squeeze(g) for g in gates] if gates else None,
-        )
-        logits = logits_next[0]
+def _steps(model: CharRNN | Stepper, vocab: Vocab, prompt: str, ids: list[int], config: SampleConfig) -> Iterator[Step]:
+    text = Continuation(model, vocab, ids, candidates=config.candidates, with_gates=config.with_gates)
+    dice = new_dice(config.seed)
+    watch = config.until.watch(prompt) if config.until else None
+    for _ in range(config.until.length(config.length) if config.until else config.length):
+        choice = text.choose(config, dice)
+        verdict = watch.verdict(vocab.tokens[choice]) if watch else "write"
+        if verdict == "stop":
+            return
+        step = text.take(choice)
+        yield step
+        if watch:
+            watch.after(step.token)
+        if verdict == "last":
+            return
 
 
-def write(model: CharRNN, vocab: Vocab, prompt: str = "", config: SampleConfig = SampleConfig()) -> str:
+def write(model: CharRNN | Stepper, vocab: Vocab, prompt: str = "", config: SampleConfig = SampleConfig()) -> str:
     """The prompt and its continuation as one string."""
     return prompt + "".join(step.text for step in generate(model, vocab, prompt, config))
 
 
-@torch.no_grad()
-def _read_prompt(model: CharRNN, vocab: Vocab, ids: list[int], device: torch.device) -> tuple[torch.Tensor, State]:
-    """Logits for the first new token and the state after the prompt.
+def new_dice(seed: int | None) -> random.Random:
+    """The random source of one writing: seeded for repeatable text, fresh otherwise."""
+    return random.Random(seed)
 
-    An empty prompt starts as if after a line break (or, in a vocabulary
-    without one, its first token), the way texts start in the corpus. A long
-    prompt is read a chunk at a time, so its memory does not grow with its length.
+
+def draw(weights: torch.Tensor, dice: random.Random) -> int:
+    """A token drawn with chance proportional to `weights` (not normalised): the inverse of the running sum at a uniform point.
+
+    `torch.multinomial` would do, but for one draw from a small vocabulary it
+    costs more than a whole step of a 2x256 LSTM; a running sum in Python is a
+    few microseconds for a few hundred tokens, and torch's is used past that.
     """
-    if not ids:
-        start = vocab.id_of("\n")
-        ids = [start if start is not None else 0]
-    state = None
-    for begin in range(0, len(ids), PROMPT_CHUNK):
-        logits, state = model(torch.tensor([ids[begin : begin + PROMPT_CHUNK]], device=device), state)
-    return logits[0, -1], state  # type: ignore[return-value]
+    u = dice.random()
+    if weights.numel() <= 512:
+        running = list(itertools.accumulate(weights.tolist()))
+        return min(bisect.bisect(running, u * running[-1]), len(running) - 1)
+    running_t = weights.cumsum(0)
+    return min(int(torch.searchsorted(running_t, running_t[-1:] * u)), weights.numel() - 1)
 
 
-def _choose(logits: torch.Tensor, config: SampleConfig, generator: torch.Generator) -> int:
+def reading(vocab: Vocab, ids: list[int]) -> list[int]:
+    """What the network reads for a prompt: its tokens, or for an empty prompt a line break
+    (or the first token), as texts start in the corpus."""
+    if ids:
+        return ids
+    start = vocab.id_of("\n")
+    return [start if start is not None else 0]
+
+
+class Continuation:
+    """A text being written: the network's state after it, and its odds for the next token.
+
+    `choose` asks the model for a token; `take` writes any token (the model's or
+    the person's), reporting what the model thought of it, and steps the network.
+    Without gates it steps through a `Stepper`; with them, through `CharRNN.step`,
+    which recomputes each gate.
+    """
+
+    def __init__(
+        self, model: CharRNN | Stepper, vocab: Vocab, ids: list[int], *, candidates: int = 5, with_gates: bool = False
+    ) -> None:
+        self.model = model.model if isinstance(model, Stepper) else model
+        self.stepper = None if with_gates else model if isinstance(model, Stepper) else Stepper(model)
+        self.model.eval()
+        self.vocab, self.with_gates = vocab, with_gates
+        self.candidates = min(candidates, len(vocab))
+        self.device = next(self.model.parameters()).device
+        self.join = JoinState()
+        for token_id in ids:
+            self.join.join(vocab.level, vocab.tokens[token_id])
+        ids = reading(vocab, ids)
+        with torch.no_grad():
+            if self.stepper is not None:
+                self.logits, self.state = self.stepper.read(ids)
+            else:
+                self.logits, self.state = read_prompt(self.model, ids)
+        self._probs: torch.Tensor | None = None
+        self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1).unbind(0)  # token id -> a (1,) tensor, made once
+
+    @property
+    def probs(self) -> torch.Tensor:
+        """The model's odds for the next token, at temperature 1."""
+        if self._probs is None:
+            self._probs = torch.softmax(self.logits.float(), dim=-1)
+        return self._probs
+
+    def entropy_bits(self) -> torch.Tensor:
+        """How unsure the model is of the next token, in bits (a 0-d tensor)."""
+        return torch.special.entr(self.probs).sum() / math.log(2)
+
+    def top(self, k: int) -> list[Candidate]:
+        """The k likeliest next tokens, best first."""
+        top = torch.topk(self.probs, min(k, len(self.vocab)))
+        return [Candidate(self.vocab.tokens[i], p) for p, i in zip(top.values.tolist(), top.indices.tolist())]
+
+    def choose(self, config: SampleConfig, dice: random.Random) -> int:
+        """The model's pick for the next token, under `config`'s temperature, top-k and top-p."""
+        if config.temperature == 0 or config.top_k == 1:
+            return int(torch.argmax(self.logits))
+        if config.top_k is None and config.top_p is None:  # p ** (1/T) is softmax(logits / T), unnormalised
+            weights = self.probs if config.temperature == 1 else self.probs.pow(1 / config.temperature)
+            return draw(weights, dice)
+        return _choose(self.logits, config, dice)
+
+    def take(self, token_id: int, by: By = "model") -> Step:
+        """Write `token_id`: what the model thought of it here, then the network reads it."""
+        probs = self.probs
+        top = torch.topk(probs, self.candidates)
+        entropy_nats = torch.special.entr(probs).sum()
+        numbers = torch.cat((top.values, top.indices.float(), entropy_nats.view(1), probs.narrow(0, token_id, 1))).tolist()
+        k = self.candidates
+        tokens = self.vocab.tokens
+        token = tokens[token_id]
+        gates = None
+        ids = self._rows[token_id]
+        if self.stepper is not None:
+            logits, self.state = self.stepper.step(ids, self.state)
+        else:
+            logits, self.state, gates = self.model.step(ids, self.state, with_gates=True)
+        self.logits, self._probs = logits[0], None
+        return Step(
+            token=token,
+            text=self.join.join(self.vocab.level, token),
+            prob=numbers[-1],
+            entropy_bits=numbers[-2] / math.log(2),
+            candidates=tuple(Candidate(tokens[int(i)], p) for p, i in zip(numbers[:k], numbers[k : 2 * k])),
+            gates=[_squeeze(g) for g in gates] if gates else None,
+            by=by,
+        )
+
+
+def _choose(logits: torch.Tensor, config: SampleConfig, dice: random.Random) -> int:
     if config.temperature == 0:
         return int(torch.argmax(logits))
     scaled = logits.float() / config.temperature
@@ -133,13 +231,7 @@ def _choose(logits: torch.Tensor, config: SampleConfig, generator: torch.Generat
         # Keep the smallest set whose mass reaches top_p: a token goes only if the ones before it already got there.
         drop = cumulative - torch.softmax(scaled[order], dim=-1) >= config.top_p
         scaled[order[drop]] = -math.inf
-    probs = torch.softmax(scaled, dim=-1)
-    return int(torch.multinomial(probs, 1, generator=generator))
-
-
-def _entropy_bits(probs: torch.Tensor) -> float:
-    p = probs[probs > 0]
-    return float(-(p * p.log2()).sum())
+    return draw(torch.softmax(scaled, dim=-1), dice)
 
 
 def _squeeze(gates: LayerGates) -> LayerGates:

@@ -8,7 +8,12 @@ few batches a second, so a screen can draw each batch at once and a script
 can simply collect them all.
 
 Writing runs on a snapshot of the weights, on one thread: writing is one
-token at a time, and more threads would only contend with training.
+token at a time, and more threads would only contend with training. The
+decoding is a setting of the same stream: `sample` (temperature, top-k,
+top-p), `greedy` (always the likeliest token) or `beam` (beam search of a
+width, see `seussbot.beam`), and `until` stops it where a writer would.
+The first step is sent on its own, at once, so a screen shows the first
+character without waiting for a batch to fill.
 """
 
 from __future__ import annotations
@@ -17,27 +22,54 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from seussbot.until import Until
+
 if TYPE_CHECKING:  # torch loads only when writing starts: clients import this module at start-up
     from seussbot.mistakes import CorpusProfile, Mistake, MistakeStream
     from seussbot.model import CharRNN
     from seussbot.sample import Step
+    from seussbot.stepper import Stepper
     from seussbot.vocab import Vocab
 
 BATCH_S = 0.03  # a screen gets a few dozen updates a second however fast the model writes
 
 
+Decoding = str  # "sample", "greedy" or "beam"
+DECODINGS: tuple[Decoding, ...] = ("sample", "greedy", "beam")
+
+
 @dataclass(frozen=True)
 class WriteSettings:
-    """What a person turns while writing: temperature and length (and the dice, for tests)."""
+    """What a person turns while writing: temperature, length, decoding, where to stop (and the dice, for tests)."""
 
     temperature: float = 0.8
     length: int = 300
     seed: int | None = None  # None: new dice every time
     top_k: int | None = None
     top_p: float | None = None
+    decoding: Decoding = "sample"
+    beam: int = 5  # the beam's width, when decoding is "beam"
+    no_repeat: int | None = None  # beam only: no N-gram of tokens twice
+    until: Until | None = None  # None: write `length` tokens
 
     TEMPERATURES = (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
     LENGTHS = (50, 100, 200, 300, 500, 1000, 2000)
+    UNTILS = (None, Until("sentence"), Until("line"), Until("story"))
+
+    def decoded(self, decoding: Decoding) -> "WriteSettings":
+        return replace(self, decoding=decoding)
+
+    def stopping(self, direction: int = 1) -> "WriteSettings":
+        """The next choice of where to stop: nowhere (the length), sentence, line, story."""
+        choices = self.UNTILS
+        index = choices.index(self.until) if self.until in choices else 0
+        return replace(self, until=choices[(index + direction) % len(choices)])
+
+    def describe(self) -> str:
+        """'beam 5', 'greedy', 'sample 0.8': the decoding in a few words."""
+        if self.decoding == "beam":
+            return f"beam {self.beam}" + (f", no repeated {self.no_repeat}-gram" if self.no_repeat else "")
+        return "greedy" if self.decoding == "greedy" or self.temperature == 0 else f"sample {self.temperature:g}"
 
     def warmer(self, direction: int) -> "WriteSettings":
         return replace(self, temperature=_neighbour(self.TEMPERATURES, self.temperature, direction))
@@ -70,7 +102,7 @@ class Batch:
 
 
 def write_and_judge(
-    model: "CharRNN",
+    model: "CharRNN | Stepper",
     vocab: "Vocab",
     prompt: str,
     settings: WriteSettings = WriteSettings(),
@@ -83,23 +115,19 @@ def write_and_judge(
     """Continue `prompt`, yielding batches of steps with the mistakes they revealed.
 
     Same seed, same steps. The mistakes, collected over all batches, are those
-    `find_mistakes` finds in the whole text with the prompt protected.
+    `find_mistakes` finds in the whole text with the prompt protected. The
+    first batch holds the first step alone, sent as soon as it is written.
     """
     import torch
 
     from seussbot.mistakes import MistakeStream
-    from seussbot.sample import SampleConfig, generate
 
     judge = MistakeStream(profile, prompt) if profile is not None else None
-    config = SampleConfig(
-        length=settings.length, temperature=settings.temperature, top_k=settings.top_k, top_p=settings.top_p,
-        seed=settings.seed, with_gates=with_gates,
-    )
     steps: list["Step"] = []
-    last = time.monotonic()
+    last = -float("inf")  # the first step goes out at once
     torch.set_num_threads(1)
     with torch.inference_mode():
-        for step in generate(model, vocab, prompt, config):
+        for step in decode(model, vocab, prompt, settings, with_gates=with_gates):
             if cancelled():
                 return
             steps.append(step)
@@ -113,6 +141,35 @@ def write_and_judge(
     if judge is not None:
         found += judge.finish()
     yield Batch(steps, found, Tally.of(judge) if judge else None, done=True)
+
+
+def decode(
+    model: "CharRNN | Stepper", vocab: "Vocab", prompt: str, settings: WriteSettings, *, with_gates: bool = False
+) -> Iterator["Step"]:
+    """The steps continuing `prompt` under the settings' decoding (checked now, written as iterated).
+
+    Beam search settles its text only at the end, so its steps come all at once
+    when the search is over; sampling and greedy writing yield each step as it is chosen.
+    """
+    from seussbot.sample import SampleConfig, generate
+
+    if settings.decoding == "beam":
+        from seussbot.beam import BeamConfig, beam_search
+
+        config = BeamConfig(width=settings.beam, length=settings.length, no_repeat=settings.no_repeat, until=settings.until)
+        config.validate()
+        vocab.encode(prompt)
+        return _later(lambda: beam_search(model, vocab, prompt, config))
+    temperature = 0.0 if settings.decoding == "greedy" else settings.temperature
+    return generate(model, vocab, prompt, SampleConfig(
+        length=settings.length, temperature=temperature, top_k=settings.top_k, top_p=settings.top_p,
+        seed=settings.seed, with_gates=with_gates, until=settings.until,
+    ))
+
+
+def _later(compute: Callable[[], list["Step"]]) -> Iterator["Step"]:
+    """`compute()`'s steps, computed when first asked for (in the caller's thread, not at the call)."""
+    yield from compute()
 
 
 def write_all(

@@ -50,3 +50,15 @@ def trained(story_file: Path):
         pass
     session.save()
     return session
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory):
+    """A tiny network trained 150 steps on `little_story`, shared by a module's writing tests."""
+    from seussbot.session import TrainingSession
+
+    path = tmp_path_factory.mktemp("s") / "story.txt"
+    path.write_text(little_story())
+    s = TrainingSession.create(str(path), preset="tiny", max_steps=150, threads=1, eval_every_s=999)
+    list(s.events())
+    return s

@@ -7,17 +7,6 @@ from seussbot.sample import SampleConfig, generate, write
 from seussbot.session import TrainingSession
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> TrainingSession:
-    from conftest import little_story
-
-    path = tmp_path_factory.mktemp("s") / "story.txt"
-    path.write_text(little_story())
-    s = TrainingSession.create(str(path), preset="tiny", max_steps=150, threads=1, eval_every_s=999)
-    list(s.events())
-    return s
-
-
 def test_same_seed_same_text(session: TrainingSession) -> None:
     config = SampleConfig(length=80, temperature=1.0, seed=7)
     a = write(session.model, session.vocab, "Ann ", config)

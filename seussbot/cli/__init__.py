@@ -16,7 +16,7 @@ import sys
 from typing import Callable, Sequence
 
 from seussbot import __version__, defaults, limits
-from seussbot.cli.args import DEVICES, device, positive_float, positive_int, whole_number, within
+from seussbot.cli.args import DEVICES, device, positive_float, positive_int, until, whole_number, within
 from seussbot.cli.commands import (
     cmd_compare,
     cmd_corpora,
@@ -129,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--top-k", type=within(limits.TOP_K), help=f"draw only from the k likeliest tokens, {limits.TOP_K.span}")
     sample.add_argument("--top-p", type=within(limits.TOP_P), help=f"draw only from the likeliest tokens that together reach p, {limits.TOP_P.span}")
     sample.add_argument("--seed", type=within(limits.SEED), help=f"random seed, {limits.SEED.span}: the same seed writes the same text")
+    sample.add_argument(
+        "--until", type=until, metavar="sentence|line|story|N",
+        help="stop at the end of the first sentence, line or blank-line-separated story after the prompt, or after N tokens (the length still caps it)",
+    )
+    decoding = sample.add_mutually_exclusive_group()
+    decoding.add_argument("--beam", type=within(limits.BEAM_WIDTH), metavar="K", help=f"beam search of width K, {limits.BEAM_WIDTH.span}: the likeliest text, scored per token (safe, and dull)")
+    decoding.add_argument("--choose", action="store_true", help="choose your own: the model stops before each token (a character, or a word at word level) and you pick")
+    sample.add_argument("--no-repeat", type=within(limits.NO_REPEAT), metavar="N", help=f"with --beam: no N-gram of tokens twice (beams loop), {limits.NO_REPEAT.span}")
     sample.add_argument("--device", choices=DEVICES, type=device, default="cpu")
     sample.add_argument("--mistakes", action="store_true", help="name the mistakes in the text (on stderr), judged by the model's corpus")
     sample.add_argument("--json", action="store_true", help="one JSON object on stdout: text, steps with candidates, mistakes, tally")

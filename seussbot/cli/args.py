@@ -37,6 +37,17 @@ def device(name: str) -> str:
     return name
 
 
+def until(text: str):
+    """An argparse type: where to stop writing (`seussbot.until.Until`), or a usage error that says the choices."""
+    from seussbot.errors import PromptError
+    from seussbot.until import CHOICES, Until
+
+    try:
+        return Until.parse(text)
+    except PromptError:
+        raise argparse.ArgumentTypeError(f"must be {CHOICES}") from None
+
+
 def positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:

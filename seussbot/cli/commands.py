@@ -57,11 +57,22 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from seussbot.session import load_model, mistake_profile_of
     from seussbot.writing import WriteSettings, write_and_judge
 
+    if args.no_repeat is not None and args.beam is None:
+        raise SeussbotError("--no-repeat works with --beam K: sampled text does not loop the way a beam does.")
+    if args.choose and args.json:
+        raise SeussbotError("--choose talks with you in the terminal; leave out --json.")
     prompt = args.prompt if args.prompt_file is None else read_user_text(args.prompt_file, limits.MAX_PROMPT_BYTES)
     loaded = load_model(args.model, device=args.device)
     loaded.vocab.encode(prompt)  # a prompt the model cannot read is refused before anything is written
-    profile = mistake_profile_of(loaded) if args.mistakes or args.json else None
-    settings = WriteSettings(args.temperature, args.length, args.seed, args.top_k, args.top_p)
+    profile = mistake_profile_of(loaded) if args.mistakes or args.json or args.choose else None
+    settings = WriteSettings(
+        args.temperature, args.length, args.seed, args.top_k, args.top_p, decoding="beam" if args.beam else "sample",
+        beam=args.beam or 5, no_repeat=args.no_repeat, until=args.until,
+    )
+    if args.choose:
+        from seussbot.cli.choose import run_choose
+
+        return run_choose(loaded, prompt, settings, profile)
     out, steps, found, tally = sys.stdout, [], {}, None
     if not args.json:
         out.write(prompt)

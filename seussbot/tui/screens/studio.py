@@ -64,6 +64,10 @@ class StudioScreen(Screen):
         Binding("space", "pause", "Pause"),
         Binding("space", "resume", "Resume"),
         Binding("w", "write", "Write again", show=False),
+        Binding("c", "choose", "Choose"),
+        Binding("d", "decoding", "Sample/greedy/beam", show=False),
+        Binding("u", "until", "Stop at sentence/line/story", show=False),
+        Binding("v", "versus", "Sampled vs beam", show=False),
         Binding("left_square_bracket", "temperature(-1)", "Cooler", show=False),
         Binding("right_square_bracket", "temperature(1)", "Warmer", show=False),
         Binding("minus", "length(-1)", "Shorter", show=False),
@@ -436,6 +440,27 @@ class StudioScreen(Screen):
 
     def action_write(self) -> None:
         self.writer.write()
+
+    def action_choose(self) -> None:
+        self.writer.choose()
+
+    def action_decoding(self) -> None:
+        self.writer.change(decoding=True)
+
+    def action_until(self) -> None:
+        self.writer.change(until=True)
+
+    def action_versus(self) -> None:
+        from seussbot.tui.screens.versus import VersusScreen
+
+        if self.writer.source is not None:
+            self.app.push_screen(VersusScreen(self.writer.source, self.writer.prompt.value.replace("\\n", "\n"), self.writer.settings))
+
+    def palette_commands(self):
+        """The writing modes in the command palette (the app asks each screen for its own)."""
+        from seussbot.tui.screens.write_commands import write_commands
+
+        return write_commands(self)
 
     def action_temperature(self, direction: int) -> None:
         self.writer.change(temperature=direction)

@@ -26,7 +26,9 @@ BANDS: tuple[Band, ...] = (
 )
 _FLOORS = [band.floor for band in BANDS]
 PROMPT_CLASS = "prob--prompt"
-STYLE_CLASSES = {band.style_class for band in BANDS} | {PROMPT_CLASS}
+PERSON_CLASS = "prob--person"  # a token the person picked in choose mode, however (un)likely
+PERSON = -2  # the band of a person's pick
+STYLE_CLASSES = {band.style_class for band in BANDS} | {PROMPT_CLASS, PERSON_CLASS}
 
 
 def band_of(prob: float | None) -> int:
@@ -37,4 +39,6 @@ def band_of(prob: float | None) -> int:
 
 
 def style_class(band: int) -> str:
+    if band == PERSON:
+        return PERSON_CLASS
     return PROMPT_CLASS if band < 0 else BANDS[band].style_class

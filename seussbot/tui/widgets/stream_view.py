@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from seussbot.tui.widgets.mistake_marks import explain
-from seussbot.tui.widgets.probability import STYLE_CLASSES, band_of, style_class
+from seussbot.tui.widgets.probability import PERSON, STYLE_CLASSES, band_of, style_class
 from seussbot.tui.widgets.written import Mark, Written, WrittenText
 
 
@@ -121,7 +121,8 @@ class StreamView(ScrollView, can_focus=True):
 
     def _style_at(self, pos: int, base: Style, at_cursor: bool) -> Style:
         piece = self.written.piece_at(pos)
-        key = (band_of(piece.prob if piece else None), self.written.mark_of.get(pos), at_cursor)
+        band = PERSON if piece is not None and piece.by_person else band_of(piece.prob if piece else None)
+        key = (band, self.written.mark_of.get(pos), at_cursor)
         cache = self._style_cache
         style = cache.get(key)
         if style is None:

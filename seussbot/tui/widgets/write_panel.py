@@ -22,8 +22,11 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from seussbot.errors import SeussbotError
+from seussbot.tui.widgets.choose_mode import ChooseMode
+from seussbot.tui.widgets.decoding import decoding_status, next_decoding
 from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles, tally_content
 from seussbot.tui.widgets.model_source import ModelSource
+from seussbot.tui.widgets.prepared import Prepared
 from seussbot.tui.widgets.prob_legend import ProbLegend
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.written import Mark, Written, as_written
@@ -55,6 +58,7 @@ class WritePanel(Vertical):
         self.busy = False
         self.tally: Tally | None = None
         self.keep: Callable[[dict], None] | None = None  # where the settings are kept (the model's notes)
+        self.prepared = Prepared()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="prompt-row"):
@@ -86,12 +90,28 @@ class WritePanel(Vertical):
     def set_source(self, source: ModelSource | None) -> None:
         self.source = source
         self.show_settings()
+        self._prepare()
 
-    def change(self, *, temperature: int = 0, length: int = 0) -> None:
+    def on_descendant_focus(self, event) -> None:
+        if event.widget is self.prompt:
+            self._prepare()
+
+    @on(Input.Changed, "#prompt")
+    def _prepare(self) -> None:
+        """Have a snapshot, with the prompt read, ready for Enter (see `Prepared`)."""
+        if self.source is not None:
+            source, prompt = self.source, self.prompt.value.replace("\\n", "\n")
+            self.run_worker(lambda: self.prepared.prepare(source, prompt), thread=True, exclusive=True, group="prepare")
+
+    def change(self, *, temperature: int = 0, length: int = 0, decoding: bool = False, until: bool = False) -> None:
         if temperature:
             self.settings = self.settings.warmer(temperature)
         if length:
             self.settings = self.settings.longer(length)
+        if decoding:
+            self.settings = next_decoding(self.settings)
+        if until:
+            self.settings = self.settings.stopping()
         self.show_settings()
         if self.keep is not None:
             self.keep({"temperature": self.settings.temperature, "length": self.settings.length})
@@ -113,7 +133,8 @@ class WritePanel(Vertical):
         s = self.settings
         keys = "bold $text-accent"
         text = Content.assemble(
-            f"temperature {s.temperature:.1f} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys)
+            f"temperature {s.temperature:.1f} ", ("[ ]", keys), f"  ·  length {s.length:,} ", ("- +", keys),
+            *decoding_status(s, keys),
         )
         if note:
             text = Content.assemble(f"{note}  ·  ", text)
@@ -134,18 +155,40 @@ class WritePanel(Vertical):
         self.screen.set_focus(self.view)  # written: keys are the studio's again (space pauses); / types more
 
     def write(self) -> None:
+        prompt = self._begin()
+        if prompt is not None:
+            self.busy = True
+            self.show_settings("writing…")
+            self._write(self.writing, self.source, prompt, self.settings)
+
+    def choose(self) -> None:
+        """Choose-your-own writing from the prompt, or back to streamed writing if already choosing."""
+        if self.query(ChooseMode):
+            self._leave_choosing()
+            return
+        prompt = self._begin()
+        if prompt is not None:
+            self.workers.cancel_group(self, "write")
+            self.show_settings()
+            self.mount(ChooseMode(self, self.writing, prompt), after=self.view)
+
+    def _begin(self) -> str | None:
+        """A new writing: the view cleared, the prompt shown; the prompt, or None if there is no model yet."""
         if self.source is None:
             self.show_error("The model is still loading.")
-            return
+            return None
+        self._leave_choosing()
         prompt = self.prompt.value.replace("\\n", "\n")
         self.writing += 1
-        self.busy = True
         view = self.view
         view.clear()
         if prompt:
             view.append([Written(prompt, None)])
-        self.show_settings("writing…")
-        self._write(self.writing, self.source, prompt, self.settings)
+        return prompt
+
+    def _leave_choosing(self) -> None:
+        for mode in self.query(ChooseMode):
+            mode.leave()
 
     @work(thread=True, exclusive=True, group="write")
     def _write(self, writing: int, source: ModelSource, prompt: str, settings: WriteSettings) -> None:
@@ -154,7 +197,7 @@ class WritePanel(Vertical):
         worker = get_current_worker()
         try:
             batches = write_and_judge(
-                source.snapshot(), source.vocab, prompt, settings, source.profile, cancelled=lambda: worker.is_cancelled
+                self.prepared.take(source), source.vocab, prompt, settings, source.profile, cancelled=lambda: worker.is_cancelled
             )
             for batch in batches:
                 pieces = [as_written(step) for step in batch.steps]
@@ -209,6 +252,9 @@ class WritePanel(Vertical):
             self._status(Content(explain(mark)))
         elif piece is None or piece.prob is None:
             self.show_settings("the prompt" if piece else "")
+        elif piece.by_person:
+            others = ", ".join(f"{_shown(t)} {p:.0%}" for t, p in piece.candidates[:4])
+            self._status(Content(f"you picked {_shown(piece.text)}; the model gave it {piece.prob:.0%} and weighed {others}"))
         else:
             others = ", ".join(f"{_shown(t)} {p:.0%}" for t, p in piece.candidates[:4])
             self._status(Content(f"{_shown(piece.text)} had {piece.prob:.0%}  ·  the model weighed {others}"))

@@ -18,11 +18,14 @@ class Written:
     prob: float | None  # None: typed by the person (the prompt)
     candidates: tuple[tuple[str, float], ...] = ()
     entropy_bits: float | None = None
+    by_person: bool = False  # picked by the person in choose mode: `prob` is what the model gave it
 
 
 def as_written(step) -> Written:
     """An engine `Step` (seussbot.sample) as a piece of the stream view."""
-    return Written(step.text, step.prob, tuple((c.token, c.prob) for c in step.candidates), step.entropy_bits)
+    return Written(
+        step.text, step.prob, tuple((c.token, c.prob) for c in step.candidates), step.entropy_bits, step.by == "person"
+    )
 
 
 @dataclass(frozen=True)
