@@ -8,12 +8,11 @@ background once the first frame is on screen), so the library appears at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from textual import events, messages, work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 from seussbot.tui.commands import SeussbotCommands
 from seussbot.tui.screens.catalog import Catalog
