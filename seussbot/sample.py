@@ -149,7 +149,10 @@ class Continuation:
         self, model: CharRNN | Stepper, vocab: Vocab, ids: list[int], *, candidates: int = 5, with_gates: bool = False
     ) -> None:
         self.model = model.model if isinstance(model, Stepper) else model
-        self.stepper = None if with_gates else model if isinstance(model, Stepper) else Stepper(model)
+        # The stepper lays out a CharRNN's weights; anything else with `step` (the n-gram baseline) steps itself.
+        self.stepper = model if isinstance(model, Stepper) else Stepper(model) if isinstance(model, CharRNN) and not with_gates else None
+        if with_gates:
+            self.stepper = None
         self.model.eval()
         self.vocab, self.with_gates = vocab, with_gates
         self.candidates = min(candidates, len(vocab))
