@@ -293,7 +293,10 @@ def _judge(
             words += tally.words
             for kind, count in tally.counts.items():
                 by_kind[kind] = by_kind.get(kind, 0) + count
-    per_100 = {kind: round(100 * count / words, 2) for kind, count in by_kind.items() if count} if words else {}
+    from seussbot.mistakes import NEUTRAL
+
+    # A new word is named but is not a mistake: it is left out of the counts, as the tally's rate does.
+    per_100 = {kind: round(100 * count / words, 2) for kind, count in by_kind.items() if count and kind not in NEUTRAL} if words else {}
     total = round(sum(per_100.values()), 2) if words else None
     return ModelResult(cell, label, name, steps, elapsed_s, val_bits, probe_result, total, per_100, texts)
 

@@ -74,7 +74,11 @@ def test_networks_train_in_lockstep_and_are_saved() -> None:
         assert steps == [12, 12]
         results = comparison.results(samples=1, length=40)
         assert [r.cell for r in results] == ["rnn", "lstm", "ngram"]
+        from seussbot.mistakes import NEUTRAL
+
         for r in results:
+            assert not set(r.mistakes_by_kind) & set(NEUTRAL)  # a new word is not a mistake
+            assert r.mistakes_per_100_words == round(sum(r.mistakes_by_kind.values()), 2)
             assert r.val_bits is not None and 0 < r.val_bits < 3
             assert r.probe is not None and r.probe.title and 0 <= (r.probe.share or 0) <= 1
             assert len(r.samples) == 1

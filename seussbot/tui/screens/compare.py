@@ -297,7 +297,9 @@ class CompareScreen(Screen):
         state = session.trainer.state
         column = self.query_one(f"#column-{cell}", ModelColumn)
         tally = column.tally
-        by_kind = {k: round(100 * n / max(1, tally.words), 2) for k, n in tally.counts.items()} if tally else {}
+        from seussbot.mistakes import NEUTRAL
+
+        by_kind = {k: round(100 * n / max(1, tally.words), 2) for k, n in tally.counts.items() if k not in NEUTRAL} if tally else {}
         val_bits = fmt.bits(state.best_val_loss) if state.best_step is not None else None
         return ModelResult(
             cell, column.label, session.name, state.step, state.elapsed_s, val_bits, self.probes.get(cell),
