@@ -16,12 +16,12 @@ GATE_DIGITS = 4
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from seussbot.cli.commands import _read_user_text
+    from seussbot.cli.commands import read_user_text
     from seussbot.inside.reach import reach
     from seussbot.inside.reading import read_text
     from seussbot.session import load_model
 
-    text = args.text if args.text is not None else _read_user_text(args.file)
+    text = args.text if args.text is not None else read_user_text(args.file)
     loaded = load_model(args.model)
     reading = read_text(loaded.model, loaded.vocab, text, gates=args.gates)
     found = reach(loaded.model, loaded.vocab, text, args.reach) if args.reach is not None else None
