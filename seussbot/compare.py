@@ -33,7 +33,7 @@ from seussbot.presets import CELLS
 if TYPE_CHECKING:
     from seussbot.corpus import Corpus
     from seussbot.ngram import NGramModel
-    from seussbot.probe import ProbeResult
+    from seussbot.probe import BandShare, ProbeResult
     from seussbot.session import TrainingSession
 
 NGRAM = "ngram"
@@ -321,6 +321,9 @@ def lesson(results: Sequence[ModelResult], level: str = "char") -> str:
         unit = "characters" if level == "char" else "words"
         what = f"({title}, {band.label} {unit} back)" if band.label else f"({title})"
         chance = _pct(best.probe.chance)  # type: ignore[union-attr]
+        if not above_chance(band, best.probe.chance):  # type: ignore[union-attr]
+            shares = "; ".join(f"the {r.cell.upper()} {_pct(far_share(r.probe))}" for r in ranked)
+            return f"{when} no network is above chance yet {what}: {shares} (chance {chance}, {band.asked} endings asked)."
         if far_share(best.probe) - far_share(worst.probe) < 0.05:  # type: ignore[operator]
             shares = "; ".join(f"the {r.cell.upper()} {_pct(far_share(r.probe))}" for r in ranked)
             return f"{when} no network is ahead {what}: {shares} (chance {chance})."
@@ -337,6 +340,17 @@ def lesson(results: Sequence[ModelResult], level: str = "char") -> str:
         judged.sort(key=lambda r: r.mistakes_per_100_words)  # type: ignore[arg-type, return-value]
         sentence += f"; the {_name(judged[0])} makes {judged[0].mistakes_per_100_words:.1f} mistakes per 100 words, the {_name(judged[-1])} {judged[-1].mistakes_per_100_words:.1f}"
     return sentence + "."
+
+
+def above_chance(band: "BandShare", chance: float, sigmas: float = 3.0) -> bool:
+    """Right clearly more often than guessing: by `sigmas` binomial standard errors of chance.
+
+    With 89 endings asked and chance at 10%, 17% right is within noise (3 sigma
+    is 19.5%); a student must not be told a network is ahead on that.
+    """
+    if not band.asked or band.share is None:
+        return False
+    return band.share - chance > sigmas * math.sqrt(chance * (1 - chance) / band.asked)
 
 
 def far_band(probe: "ProbeResult"):

@@ -51,6 +51,9 @@ def test_the_lesson_is_made_of_the_numbers() -> None:
     flipped = lesson([_result("rnn", 80), _result("lstm", 30)])
     assert "the RNN is right 80%" in flipped and "the LSTM 30%" in flipped
     assert "no network is ahead" in lesson([_result("rnn", 50), _result("lstm", 52)])
+    # 17 of 100 against chance 10%: within three standard errors (9 points), so not a lead to report.
+    noise = lesson([_result("rnn", 12), _result("lstm", 17)])
+    assert noise.startswith("After 6,000 steps no network is above chance yet") and "100 endings asked" in noise
     assert "After 10 steps" in lesson([_result("rnn", 9, steps=10), _result("lstm", 92, steps=12)])
 
 
