@@ -33,7 +33,7 @@ from seussbot.presets import CELLS
 if TYPE_CHECKING:
     from seussbot.corpus import Corpus
     from seussbot.ngram import NGramModel
-    from seussbot.probe import BandShare, ProbeResult
+    from seussbot.probe import BandShare, Probe, ProbeResult
     from seussbot.session import TrainingSession
 
 NGRAM = "ngram"
@@ -239,8 +239,10 @@ class Comparison:
         this thread with one torch thread, so training goes on meanwhile.
         """
         from seussbot.mistakes import profile_for_corpus
+        from seussbot.probe import Probe
 
         profile = profile_for_corpus(self.corpus, self.vocab.level)
+        probe = Probe.for_corpus(self.corpus, self.vocab)  # its questions are found once for every model
         length = length or sample_length(self.corpus)
         results = []
         for contestant, session in zip(self.contestants, self.sessions):
@@ -251,7 +253,7 @@ class Comparison:
             results.append(
                 _judge(
                     contestant.cell, contestant.label, session.name, state.step, state.elapsed_s,
-                    None if best_loss is None else best_loss / math.log(2), model, self, profile, samples, length, prompt,
+                    None if best_loss is None else best_loss / math.log(2), model, self, profile, probe, samples, length, prompt,
                 )
             )
         if self.ngram is not None:
@@ -260,7 +262,7 @@ class Comparison:
                 if key not in self._ngram_results:
                     self._ngram_results[key] = _judge(
                         NGRAM, ngram_label(self.ngram), None, 0, 0.0, _finite(self.ngram.val_bits), self.ngram, self,
-                        profile, samples, length, prompt,
+                        profile, probe, samples, length, prompt,
                     )
             results.append(self._ngram_results[key])
         order = {cell: i for i, cell in enumerate(COMPARE_CELLS)}
@@ -278,12 +280,10 @@ def sample_length(corpus: "Corpus") -> int:
 
 def _judge(
     cell: str, label: str, name: str | None, steps: int, elapsed_s: float, val_bits: float | None,
-    model: object, comparison: Comparison, profile: object, samples: int, length: int, prompt: str,
+    model: object, comparison: Comparison, profile: object, probe: "Probe | None", samples: int, length: int, prompt: str,
 ) -> ModelResult:
-    from seussbot.probe import Probe
     from seussbot.writing import WriteSettings, write_all
 
-    probe = Probe.for_corpus(comparison.corpus, comparison.vocab)
     probe_result = probe.measure(model) if probe is not None else None  # type: ignore[arg-type]
     words, by_kind, texts = 0, {}, []
     for seed in range(samples):

@@ -499,17 +499,9 @@ class CompareScreen(Screen):
         self._after_asking("The networks are training. Stop them, save them all and quit? (ctrl+q quits without asking)", self.app.action_quit)
 
     def _after_asking(self, question: str, then) -> None:
-        """Do `then` at once when nothing trains; while training, only after a yes."""
-        if self.comparison is None or not self.comparison.runner.running:
-            self.run_worker(then(), group="leave")
-            return
-        from seussbot.tui.screens.confirm import ConfirmScreen
+        from seussbot.tui.screens.confirm import after_asking
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_worker(then(), group="leave")
-
-        self.app.push_screen(ConfirmScreen(question, "Stop training?"), callback=answered)
+        after_asking(self, question, then, ask=self.comparison is not None and self.comparison.runner.running)
 
     async def _back(self) -> None:
         await self.shutdown()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Awaitable, Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
 
@@ -29,3 +31,16 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def after_asking(screen: Screen, question: str, then: Callable[[], Awaitable[object]], *, ask: bool) -> None:
+    """Run `then` on `screen` at once, or, when `ask` (training is under way), only after a yes."""
+    if not ask:
+        screen.run_worker(then(), group="leave")
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            screen.run_worker(then(), group="leave")
+
+    screen.app.push_screen(ConfirmScreen(question, "Stop training?"), callback=answered)

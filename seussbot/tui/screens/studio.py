@@ -527,17 +527,9 @@ class StudioScreen(Screen):
         self._after_asking("Training is under way. Stop it, save the model and quit? (ctrl+q quits without asking)", self.app.action_quit)
 
     def _after_asking(self, question: str, then) -> None:
-        """Do `then` at once when nothing trains; while training, only after a yes."""
-        if not self.training_under_way:
-            self.run_worker(then(), group="leave")
-            return
-        from seussbot.tui.screens.confirm import ConfirmScreen
+        from seussbot.tui.screens.confirm import after_asking
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_worker(then(), group="leave")
-
-        self.app.push_screen(ConfirmScreen(question, "Stop training?"), callback=answered)
+        after_asking(self, question, then, ask=self.training_under_way)
 
     async def _back(self) -> None:
         await self.shutdown()
