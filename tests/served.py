@@ -170,6 +170,9 @@ def step_count(text: str) -> int | None:
 def written_after_prompt(text: str, prompt: str) -> str:
     """What the studio's write panel shows after the echo of `prompt` (the panel is the left column, framed by │)."""
     column = "\n".join(line.split("│")[1] if line.count("│") >= 2 else "" for line in text.splitlines())
+    # The panel wraps words, so the echo can break across lines ("In the\ntowncurv..."): compare with the
+    # whitespace collapsed, as a reader would.
+    column = " ".join(column.split())
     typed = column.find("› " + prompt)
     echo = column.find(prompt, typed + len(prompt) + 2) if typed >= 0 else -1
     if echo < 0:
