@@ -260,8 +260,10 @@ class Trainer:
             if not self._running.is_set():
                 paused_at = time.perf_counter()
                 self._running.wait()
-                clock += time.perf_counter() - paused_at  # pauses do not count
-                last_progress = last_eval = time.perf_counter()
+                away = time.perf_counter() - paused_at
+                clock += away  # pauses do not count, for the budget or for the evaluation cadence
+                last_eval += away
+                last_progress = time.perf_counter()
             now = time.perf_counter()
             st.elapsed_s = start_elapsed + (now - clock)
             fraction = self._fraction(st.step, st.tokens_seen / epoch_tokens, st.elapsed_s)
