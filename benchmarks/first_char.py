@@ -28,6 +28,7 @@ from tui_pty import Terminal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNING = "\u25cf Training"
+READY = "\u25cb Ready"  # the studio open, training not started (seussbot/tui/widgets/training_stats.py)
 
 
 def child(corpus: str, out: Path) -> None:
@@ -74,7 +75,7 @@ def measure(checkout: Path, corpus: str, count: int, scratch: Path) -> dict[str,
     out = scratch / f"firsts-{checkout.name}.json"
     env = {**os.environ, "SEUSSBOT_HOME": str(scratch / f"home-{checkout.name}"), "PYTHONPATH": str(checkout)}
     terminal = Terminal([sys.executable, str(Path(__file__).resolve()), "--child", corpus, str(out)], env)
-    terminal.wait_for("Ready: space trains", timeout=120)
+    terminal.wait_for(READY, timeout=120)
     time.sleep(1.0)
     idle = rounds(terminal, count)
     since = terminal.mark
@@ -86,7 +87,7 @@ def measure(checkout: Path, corpus: str, count: int, scratch: Path) -> dict[str,
     for _ in range(count):
         since = terminal.mark
         sent = terminal.send(b"]")
-        keys.append((terminal.wait_for("temperature 1 ", since, timeout=10) - sent) * 1000)
+        keys.append((terminal.wait_for("temperature 1.0 ", since, timeout=10) - sent) * 1000)
         time.sleep(0.3)
         terminal.send(b"[")
         time.sleep(0.5)

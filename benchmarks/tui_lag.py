@@ -38,6 +38,7 @@ from tui_pty import Terminal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNING = "\u25cf Training"
+READY = "\u25cb Ready"  # the studio open, training not started (seussbot/tui/widgets/training_stats.py)
 
 
 # -- children: code that runs inside the measured processes ------------------------------
@@ -134,10 +135,10 @@ def temperature_presses(terminal: Terminal, rounds: int) -> list[float]:
     times, temperatures = [], [0.8, 1.0, 1.2, 1.5]
     for _ in range(rounds):
         for i in range(1, len(temperatures)):
-            times.append(press(terminal, b"]", f"temperature {temperatures[i]:g} "))
+            times.append(press(terminal, b"]", f"temperature {temperatures[i]:.1f} "))
             time.sleep(0.15)
         for i in range(len(temperatures) - 2, -1, -1):
-            times.append(press(terminal, b"[", f"temperature {temperatures[i]:g} "))
+            times.append(press(terminal, b"[", f"temperature {temperatures[i]:.1f} "))
             time.sleep(0.15)
     return times
 
@@ -145,7 +146,7 @@ def temperature_presses(terminal: Terminal, rounds: int) -> list[float]:
 def app_run(corpus: str, seconds: float, env: dict[str, str], scratch: Path) -> dict:
     out = scratch / "app.json"
     terminal = Terminal(me("--child-app", corpus, str(out)), env)
-    terminal.wait_for("Ready: space trains", timeout=90)
+    terminal.wait_for(READY, timeout=90)
     time.sleep(2.0)  # the idle reference: the studio open, nothing training
     idle_keys = temperature_presses(terminal, 2)
     start = time.perf_counter()

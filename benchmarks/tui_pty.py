@@ -8,6 +8,7 @@ a point, which is when a person would see it.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import pty
@@ -29,6 +30,9 @@ class Terminal:
             argv, stdin=slave, stdout=slave, stderr=slave, env={**env, "TERM": "xterm-256color"}, start_new_session=True
         )
         os.close(slave)
+        # The app runs in its own session, so it would outlive a benchmark that fails (and go on
+        # training beside the next one, spoiling it): end it whenever this process ends.
+        atexit.register(self._end_if_running)
         self.master = master
         self.output = bytearray()
         self._arrivals: list[tuple[int, float]] = []  # (length of output after a read, when it arrived)
@@ -78,6 +82,11 @@ class Terminal:
                     return next(t for length, t in self._arrivals if length >= end)
             time.sleep(0.001)
         raise TimeoutError(f"{text!r} did not appear within {timeout:.0f} s")
+
+    def _end_if_running(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def close(self, keys: bytes = b"\x11", timeout: float = 60.0) -> int:
         """Quit with `keys` (ctrl+q) and wait for the process to end."""
