@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, OptionList, TextArea
+from textual.widgets import ContentSwitcher, Header, Input, Label, OptionList, TextArea
 
 from seussbot.errors import SeussbotError
 from seussbot.inside.tracks import TRACKS
 from seussbot.tui.widgets.cursor_inspector import CursorInspector, shown
 from seussbot.tui.widgets.equations_view import EquationsView
+from seussbot.tui.widgets.footer import CalmFooter
 from seussbot.tui.widgets.gate_strips import GateStrips
 from seussbot.tui.widgets.inside_panels import CellsList, WeightsTable
 from seussbot.tui.widgets.inside_text import InsideText
@@ -120,7 +121,7 @@ class InsideScreen(Screen):
                     yield EquationsView("")
                 yield CellsList(id="inside-cells")
                 yield WeightsTable("", id="inside-weights")
-        yield Footer()
+        yield CalmFooter()
 
     def on_mount(self) -> None:
         self.title = self.request.name or self.request.model or "look inside"

@@ -16,13 +16,14 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
 from seussbot.store import ModelSummary
 from seussbot.tui import format as fmt
 from seussbot.tui.screens.catalog import Catalog, CorpusDetails, CorpusEntry
 from seussbot.tui.screens.choices import TrainChoice
+from seussbot.tui.widgets.footer import CalmFooter
 from seussbot.tui.widgets.library_details import LibraryDetails
 
 
@@ -67,7 +68,7 @@ class LibraryScreen(Screen):
             yield items
             details = LibraryDetails(id="details")
             yield details
-        yield Footer()
+        yield CalmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "pick a corpus to train, or a model to play with"

@@ -18,10 +18,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from seussbot.errors import SeussbotError
 from seussbot.tui.widgets.breakdown_bars import BreakdownBars
+from seussbot.tui.widgets.footer import CalmFooter
 from seussbot.tui.widgets.read_view import ReadView
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.surprise_scale import MODES, ScaleLegend
@@ -102,7 +103,7 @@ class ReadScreen(Screen):
                 with Vertical(id="cursor-panel", classes="panel") as panel:
                     panel.border_title = "At the cursor"
                     yield Static("Move with the arrow keys; n jumps to the next error.", id="at-cursor")
-        yield Footer()
+        yield CalmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "surprise and errors, as Karpathy, Johnson & Fei-Fei sorted them"

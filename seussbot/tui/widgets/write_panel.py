@@ -101,7 +101,7 @@ class WritePanel(Vertical):
         """Have a snapshot, with the prompt read, ready for Enter (see `Prepared`)."""
         if self.source is not None:
             source, prompt = self.source, self.prompt.value.replace("\\n", "\n")
-            self.run_worker(lambda: self.prepared.prepare(source, prompt), thread=True, exclusive=True, group="prepare")
+            self.prepared.request(source, prompt)
 
     def change(self, *, temperature: int = 0, length: int = 0, decoding: bool = False, until: bool = False) -> None:
         if temperature:
