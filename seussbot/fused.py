@@ -9,9 +9,9 @@ every cell wait on the slowest for the wrong reason.
 Here one `torch.autograd.Function` per layer does the whole window:
   1. the input projection of every time step at once, x_t W_ih^T + b, as one matrix product;
   2. the recurrence, in place in preallocated time-major buffers, two (RNN) or
-     seven (GRU) tensor operations per step;
+     six (GRU) tensor operations per step, one of them the hidden side's matrix product;
   3. a hand-written backward: the gradient flows back through time with one
-     (RNN) or three (GRU) matrix products and one or two element-wise operations per step, and every
+     matrix product and one or two element-wise operations per step, and every
      weight gradient is one matrix product over the whole window at the end.
 The parameters stay the `nn.RNN` / `nn.GRU` module's own (`weight_ih_l0`, ...),
 so saved models, `CharRNN.step` and CUDA (where cuDNN already fuses the cells)
@@ -119,83 +119,72 @@ class _GRULayer(torch.autograd.Function):
         z = sigmoid(x W_iz + b_iz + h W_hz + b_hz)      update gate
         n = tanh(x W_in + b_in + r * (h W_hn + b_hn))   candidate
         h' = (1 - z) * n + z * h
-    Each gate has its own buffer (gate, step, batch, hidden) and its own products, so every
-    per-step operation reads and writes contiguous memory (strided slices of one
-    (batch, 3 hidden) product cost several times more per element-wise operation).
+    Every buffer keeps PyTorch's own gate order along its last axis, (step, batch, [r | z | n]),
+    so each step's hidden side is one product with the whole W_hh (as is each step's gradient
+    back through it), and the weight gradients come out already stacked as nn.GRU stacks them.
     """
 
     @staticmethod
     def forward(ctx, x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor) -> tuple[Tensor, Tensor]:  # type: ignore[override]
         steps, batch, features = x.shape
         hidden = w_hh.shape[0] // 3
-        # The input side of every step, gate by gate, with b_hr and b_hz folded in (b_hn stays
-        # inside r * (...)). The loop then turns gates[0], [1], [2] into r, z, n in place.
-        gates = x.new_empty(3, steps, batch, hidden)
+        rz, n = slice(0, 2 * hidden), slice(2 * hidden, 3 * hidden)
+        # The input side of every step with b_hr and b_hz folded in (b_hn stays inside r * (...));
+        # the loop turns each step's pre-activations into r, z, n in place.
         bias = b_ih.clone()
-        bias[: 2 * hidden] += b_hh[: 2 * hidden]
-        for k, rows in enumerate(_gate_rows(hidden)):
-            torch.addmm(bias[rows], x.view(-1, features), w_ih[rows].t(), out=gates[k].view(-1, hidden))
+        bias[rz] += b_hh[rz]
+        gates = torch.addmm(bias, x.view(-1, features), w_ih.t()).view(steps, batch, 3 * hidden)
+        hidden_bias = torch.zeros_like(b_hh)
+        hidden_bias[n] = b_hh[n]
+        hidden_side = x.new_empty(steps, batch, 3 * hidden)  # h W_hh^T (+ b_hn for n), kept for the backward
         hs = x.new_empty(steps + 1, batch, hidden)  # hs[0] = h0, hs[t + 1] = h_t
         hs[0] = h0
-        h_n = x.new_empty(steps, batch, hidden)  # h W_hn^T + b_hn, kept for the backward
-        w_hr, w_hz, w_hn = (w_hh[rows].t() for rows in _gate_rows(hidden))
-        b_hn = b_hh[2 * hidden :]
-        h_t, h_n_t = hs.unbind(0), h_n.unbind(0)
-        reset_t, update_t, candidate_t = (gate.unbind(0) for gate in gates)
-        reset_and_update_t = gates[:2].unbind(1)
+        w_hh_t = w_hh.t()
+        h_t, gates_t, hidden_side_t = hs.unbind(0), gates.unbind(0), hidden_side.unbind(0)
         for t in range(steps):
-            h = h_t[t]
-            reset_t[t].addmm_(h, w_hr)
-            update_t[t].addmm_(h, w_hz)
-            torch.addmm(b_hn, h, w_hn, out=h_n_t[t])
-            reset_and_update_t[t].sigmoid_()
-            candidate_t[t].addcmul_(reset_t[t], h_n_t[t]).tanh_()
-            torch.lerp(candidate_t[t], h, update_t[t], out=h_t[t + 1])  # n + z (h - n)
-        ctx.save_for_backward(x, hs, h_n, gates, w_ih, w_hh)
+            g, hh = gates_t[t], hidden_side_t[t]
+            torch.addmm(hidden_bias, h_t[t], w_hh_t, out=hh)
+            reset_update = g[:, rz].add_(hh[:, rz]).sigmoid_()
+            candidate = g[:, n].addcmul_(reset_update[:, :hidden], hh[:, n]).tanh_()
+            torch.lerp(candidate, h_t[t], reset_update[:, hidden:], out=h_t[t + 1])  # n + z (h - n)
+        ctx.save_for_backward(x, hs, hidden_side, gates, w_ih, w_hh)
         return hs[1:], hs[steps].clone()
 
     @staticmethod
     def backward(ctx, grad_out: Tensor, grad_h_last: Tensor):  # type: ignore[override]
-        x, hs, h_n, gates, w_ih, w_hh = ctx.saved_tensors
+        x, hs, hidden_side, gates, w_ih, w_hh = ctx.saved_tensors
         steps, batch, features = x.shape
-        hidden = h_n.shape[-1]
-        reset, update, candidate = gates
+        hidden = w_hh.shape[0] // 3
+        rz, n = slice(0, 2 * hidden), slice(2 * hidden, 3 * hidden)
+        reset, update, candidate = gates[..., :hidden], gates[..., hidden:rz.stop], gates[..., n]
         # Everything the chain rule needs that does not depend on dh, for every step at once:
-        # the gradient of the hidden-side products (h W_hr, h W_hz, h W_hn) is dh * slope[k].
+        # the gradient of the hidden side (h W_hh^T + b) is dh * slope, gate by gate.
         grad_candidate_pre = (1 - update) * (1 - candidate * candidate)  # dh -> d(x W_in + r * h_n)
-        slope = x.new_empty(3, steps, batch, hidden)
-        torch.mul(grad_candidate_pre * h_n, reset * (1 - reset), out=slope[0])
-        torch.mul(hs[:-1] - candidate, update * (1 - update), out=slope[1])
-        torch.mul(grad_candidate_pre, reset, out=slope[2])
+        slope = x.new_empty(steps, batch, 3 * hidden)
+        slope[..., :hidden] = grad_candidate_pre * hidden_side[..., n] * reset * (1 - reset)
+        slope[..., hidden:rz.stop] = (hs[:-1] - candidate) * update * (1 - update)
+        slope[..., n] = grad_candidate_pre * reset
         # grad_h[t] becomes the whole dLoss/dh_t; it starts as the part from above.
         grad_h = _writable_copy(grad_out)
         grad_h[steps - 1] += grad_h_last
-        grad_h_side = x.new_empty(3, steps, batch, hidden)
+        grad_side = x.new_empty(steps, batch, 3, hidden)  # d(hidden side), per gate
         grad_h_t, update_t = grad_h.unbind(0), update.unbind(0)
-        grad_h_side_t, slope_t = grad_h_side.unbind(1), slope.unbind(1)
-        w_hr, w_hz, w_hn = (w_hh[rows] for rows in _gate_rows(hidden))
+        grad_side_t, slope_t = grad_side.unbind(0), slope.view(steps, batch, 3, hidden).unbind(0)
         for t in range(steps - 1, 0, -1):
-            side = grad_h_side_t[t]
-            torch.mul(slope_t[t], grad_h_t[t], out=side)
-            # dh_{t-1} += z_t * dh_t (the carried part) + the three products' gradients.
-            grad_h_t[t - 1].addcmul_(update_t[t], grad_h_t[t]).addmm_(side[0], w_hr).addmm_(side[1], w_hz).addmm_(side[2], w_hn)
-        side = grad_h_side_t[0]
-        torch.mul(slope_t[0], grad_h_t[0], out=side)
-        grad_h0 = torch.addmm(update_t[0] * grad_h_t[0], side[0], w_hr).addmm_(side[1], w_hz).addmm_(side[2], w_hn)
+            side = grad_side_t[t]
+            torch.mul(slope_t[t], grad_h_t[t].unsqueeze(1), out=side)
+            # dh_{t-1} += z_t * dh_t (the carried part) + the hidden side's gradient through W_hh.
+            grad_h_t[t - 1].addcmul_(update_t[t], grad_h_t[t]).addmm_(side.view(batch, -1), w_hh)
+        side = grad_side_t[0]
+        torch.mul(slope_t[0], grad_h_t[0].unsqueeze(1), out=side)
+        grad_h0 = torch.addmm(update_t[0] * grad_h_t[0], side.view(batch, -1), w_hh)
         # The input side shares r and z with the hidden side; its candidate part lacks the factor r.
-        grad_x_side = grad_h_side.clone()
-        torch.mul(grad_h, grad_candidate_pre, out=grad_x_side[2])
-        flat_h_side, flat_x_side = grad_h_side.view(3, -1, hidden), grad_x_side.view(3, -1, hidden)
-        h_prev, x_flat = hs[:-1].reshape(-1, hidden), x.view(-1, features)
-        grad_w_hh = torch.cat([flat_h_side[k].t() @ h_prev for k in range(3)])
-        grad_w_ih = torch.cat([flat_x_side[k].t() @ x_flat for k in range(3)])
-        grad_x = None
-        if ctx.needs_input_grad[0]:
-            w_ir, w_iz, w_in = (w_ih[rows] for rows in _gate_rows(hidden))
-            grad_x = (flat_x_side[0] @ w_ir).addmm_(flat_x_side[1], w_iz).addmm_(flat_x_side[2], w_in).view(steps, batch, features)
-        return grad_x, grad_h0, grad_w_ih, grad_w_hh, flat_x_side.sum(1).view(-1), flat_h_side.sum(1).view(-1)
-
-
-def _gate_rows(hidden: int) -> list[slice]:
-    """The rows of PyTorch's stacked GRU weights that belong to r, z and n."""
-    return [slice(k * hidden, (k + 1) * hidden) for k in range(3)]
+        grad_side = grad_side.view(steps, batch, 3 * hidden)
+        grad_x_side = grad_side.clone()
+        grad_x_side[..., n] = grad_h * grad_candidate_pre
+        flat_side, flat_x_side = grad_side.view(-1, 3 * hidden), grad_x_side.view(-1, 3 * hidden)
+        x_flat = x.view(-1, features)
+        grad_w_hh = flat_side.t() @ hs[:-1].reshape(-1, hidden)
+        grad_w_ih = flat_x_side.t() @ x_flat
+        grad_x = (flat_x_side @ w_ih).view(steps, batch, features) if ctx.needs_input_grad[0] else None
+        return grad_x, grad_h0, grad_w_ih, grad_w_hh, flat_x_side.sum(0), flat_side.sum(0)
