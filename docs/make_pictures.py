@@ -1,9 +1,12 @@
 """Regenerate the README's pictures from the running app (headless, with Pilot).
 
-    python docs/make_pictures.py [--seconds 90]
+    python docs/make_pictures.py [--seconds 90] [--model NAME]
 
 The library, and the studio training `homecoming` for `--seconds` with a prompt
-written, so its hero probe shows. Textual's SVG lays each run of text out by
+written, so its hero probe shows. The hero probe rises only after a few
+thousand steps, more than a few minutes give on a small CPU; `--model` carries
+on a saved homecoming model instead (for example the LSTM that
+`seussbot compare homecoming --steps 4000` left), whose history shows the rise. Textual's SVG lays each run of text out by
 the font's own widths and asks for the cell grid with `textLength`, which
 offline renderers (librsvg, rsvg-convert) ignore; with a fallback font the
 spaces then drift ("shipsleta ll") and braille charts run past their axes. So
@@ -47,7 +50,7 @@ def cell_positions(svg: str) -> str:
     return svg.replace("font-family: Fira Code, monospace", "font-family: Fira Code, DejaVu Sans Mono, monospace")
 
 
-async def _pictures(seconds: float) -> None:
+async def _pictures(seconds: float, model: str | None) -> None:
     from seussbot.opening import TrainRequest
     from seussbot.tui.app import SeussbotApp
     from seussbot.tui.screens.studio import StudioScreen
@@ -56,7 +59,8 @@ async def _pictures(seconds: float) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(2)
         _save(app.export_screenshot(), "screenshot-library.svg")
-    app = SeussbotApp(warm_up=False, open_request=TrainRequest(corpus="homecoming"))
+    request = TrainRequest(model=model) if model else TrainRequest(corpus="homecoming")
+    app = SeussbotApp(warm_up=False, open_request=request)
     async with app.run_test(size=SIZE) as pilot:
         while not (isinstance(app.screen, StudioScreen) and app.screen.state == "running"):
             await asyncio.sleep(0.2)
@@ -79,9 +83,10 @@ def _save(svg: str, name: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=90)
+    parser.add_argument("--model", help="a saved homecoming model to carry on training (default: train afresh)")
     args = parser.parse_args()
     os.environ.setdefault("SEUSSBOT_HOME", tempfile.mkdtemp(prefix="seussbot-pictures-"))
-    asyncio.run(_pictures(args.seconds))
+    asyncio.run(_pictures(args.seconds, args.model))
 
 
 if __name__ == "__main__":
