@@ -147,3 +147,37 @@ async def test_a_click_puts_the_cursor_on_a_character_and_a_mark_explains_itself
         await pilot.hover(StreamView, offset=(9 + view.content_region.x - view.region.x, view.content_region.y - view.region.y))
         assert view.tooltip and "zorp" in view.tooltip
         await app.action_quit()
+
+
+def wheel(app, widget, event_type: type[events.MouseEvent], offset: tuple[int, int] = (2, 2)) -> None:
+    """One notch of the mouse wheel over `widget`, as the terminal driver delivers it to the app."""
+    x, y = widget.region.x + offset[0], widget.region.y + offset[1]
+    app.post_message(event_type(None, x, y, 0, 0, 0, False, False, False, screen_x=x, screen_y=y))
+
+
+async def test_the_timeline_scrolls_with_the_wheel_under_its_pinned_chart(story: str) -> None:
+    from seussbot.tui.widgets.line_chart import LineChart
+    from seussbot.tui.widgets.timeline import Timeline, TimelineEntry, TimelinePanel
+    from seussbot.tui.widgets.written import Written
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
+        panel = app.screen.query_one(TimelinePanel)
+        for n, step in enumerate((32, 64, 128, 256, 512, 1024)):  # more samples than the panel has rows
+            sample = [Written("Ann saw a hat. Bob hid the cup. " * 4, 0.5)]
+            panel.post_message(TimelinePanel.Sampled(step, step * 100, 2.0, sample, 10.0 - n, [], {}))
+        timeline, chart = panel.query_one(Timeline), panel.query_one(LineChart)
+        await until(lambda: len(timeline.query(TimelineEntry)) >= 6 and timeline.max_scroll_y > 0)
+        last = timeline.query(TimelineEntry).last()
+        await until(lambda: timeline.scroll_y == min(timeline.max_scroll_y, last.virtual_region.y) > 0)  # the newest shown
+        chart_at, newest = chart.region, timeline.scroll_y
+        for _ in range(3):
+            wheel(app, timeline, events.MouseScrollUp)
+        await until(lambda: timeline.scroll_y < newest)
+        scrolled_up = timeline.scroll_y
+        wheel(app, timeline, events.MouseScrollDown)
+        await until(lambda: timeline.scroll_y > scrolled_up)
+        assert chart.region == chart_at and chart.region.y < timeline.region.y  # the chart stays put above the samples
+        await app.action_quit()
