@@ -56,6 +56,11 @@ class WriteSettings:
     LENGTHS = (50, 100, 200, 300, 500, 1000, 2000)
     UNTILS = (None, Until("sentence"), Until("line"), Until("story"))
 
+    @property
+    def most_tokens(self) -> int:
+        """The length, or fewer when `until` is a count: writing this many means the length stopped it."""
+        return self.until.length(self.length) if self.until else self.length
+
     def decoded(self, decoding: Decoding) -> "WriteSettings":
         return replace(self, decoding=decoding)
 
@@ -99,6 +104,7 @@ class Batch:
     mistakes: list["Mistake"]  # newly found, or grown (same kind and start as one sent before)
     tally: Tally | None  # None when there is no corpus to judge by
     done: bool = False  # the last batch: the text is over and judged to its end
+    cut: bool = False  # (last batch) the length stopped a character-level text: a word it ends in may be unfinished, so is not judged
 
 
 def write_and_judge(
@@ -115,8 +121,9 @@ def write_and_judge(
     """Continue `prompt`, yielding batches of steps with the mistakes they revealed.
 
     Same seed, same steps. The mistakes, collected over all batches, are those
-    `find_mistakes` finds in the whole text with the prompt protected. The
-    first batch holds the first step alone, sent as soon as it is written.
+    `find_mistakes` finds in the whole text with the prompt protected (and
+    `cut=batch.cut` from the last batch). The first batch holds the first step
+    alone, sent as soon as it is written.
     """
     import torch
 
@@ -125,22 +132,27 @@ def write_and_judge(
     judge = MistakeStream(profile, prompt) if profile is not None else None
     steps: list["Step"] = []
     last = -float("inf")  # the first step goes out at once
+    written = 0
     torch.set_num_threads(1)
     with torch.inference_mode():
         for step in decode(model, vocab, prompt, settings, with_gates=with_gates):
             if cancelled():
                 return
             steps.append(step)
+            written += 1
             if time.monotonic() - last >= batch_s:
                 found = judge.feed("".join(s.text for s in steps)) if judge else []
                 yield Batch(steps, found, Tally.of(judge) if judge else None)
                 steps, last = [], time.monotonic()
     if cancelled():
         return
+    # Every token the settings allow was written, so the length stopped it (an `until` stops
+    # before its limit); a character-level network may be in the middle of a word then.
+    cut = written == settings.most_tokens and vocab.level == "char"
     found = judge.feed("".join(s.text for s in steps)) if judge else []
     if judge is not None:
-        found += judge.finish()
-    yield Batch(steps, found, Tally.of(judge) if judge else None, done=True)
+        found += judge.finish(cut=cut)
+    yield Batch(steps, found, Tally.of(judge) if judge else None, done=True, cut=cut)
 
 
 def decode(

@@ -38,15 +38,17 @@ def spot() -> CorpusProfile:
 texts = st.lists(st.sampled_from(PIECES), max_size=80).map("".join)
 
 
-def streamed(profile: CorpusProfile, text: str, cuts: list[int], prompt: int = 0) -> tuple[list[Mistake], list[Mistake]]:
-    """Feed `text` cut at `cuts`; return (all mistakes at the end, the latest of each one reported)."""
+def streamed(
+    profile: CorpusProfile, text: str, cuts: list[int], prompt: int = 0, cut_off: bool = False
+) -> tuple[list[Mistake], list[Mistake]]:
+    """Feed `text` cut at `cuts` (`cut_off`: its end is a length running out); return (all mistakes at the end, the latest of each one reported)."""
     stream = MistakeStream(profile, text[:prompt])
     latest: dict[tuple[str, int], Mistake] = {}
     bounds = [prompt, *sorted(c for c in set(cuts) if prompt < c < len(text)), len(text)]
     for a, b in zip(bounds, bounds[1:]):
         for m in stream.feed(text[a:b]):
             latest[(m.kind, m.start)] = m
-    for m in stream.finish():
+    for m in stream.finish(cut=cut_off):
         latest[(m.kind, m.start)] = m
     return stream.mistakes, sorted(latest.values(), key=lambda m: (m.start, m.end))
 
@@ -59,11 +61,13 @@ def check_spans(text: str, mistakes: list[Mistake]) -> None:
 
 
 @settings(settings.get_profile("mistakes"))
-@given(text=texts, cuts=st.lists(st.integers(0, 400), max_size=12), data=st.data())
-def test_streaming_in_pieces_equals_the_whole_text(profile: CorpusProfile, text: str, cuts: list[int], data) -> None:
+@given(text=texts, cuts=st.lists(st.integers(0, 400), max_size=12), cut_off=st.booleans(), data=st.data())
+def test_streaming_in_pieces_equals_the_whole_text(
+    profile: CorpusProfile, text: str, cuts: list[int], cut_off: bool, data
+) -> None:
     prompt = data.draw(st.integers(0, len(text)))
-    whole = find_mistakes(text, profile, protected_prefix=prompt)
-    at_end, reported = streamed(profile, text, cuts, prompt)
+    whole = find_mistakes(text, profile, protected_prefix=prompt, cut=cut_off)
+    at_end, reported = streamed(profile, text, cuts, prompt, cut_off)
     assert at_end == whole
     assert sorted(reported, key=lambda m: (m.start, m.end, m.kind)) == sorted(whole, key=lambda m: (m.start, m.end, m.kind))
     check_spans(text, whole)
@@ -85,6 +89,23 @@ def test_any_text_at_all(profile: CorpusProfile, spot: CorpusProfile, text: str)
         mistakes = find_mistakes(text, p)
         check_spans(text, mistakes)
         assert streamed(p, text, list(range(0, len(text), 7)))[0] == mistakes
+
+
+def test_a_word_the_length_cut_off_is_not_judged(profile: CorpusProfile) -> None:
+    text = "Jane saw the cat. Doug saw the blorf"  # "blorf" may be the start of "blorfing": nobody knows
+    assert ("made-up", "blorf") in [(m.kind, m.text) for m in find_mistakes(text, profile)]
+    assert find_mistakes(text, profile, cut=True) == find_mistakes(text[: -len(" blorf")], profile)
+    assert [m.text for m in find_mistakes(text + " ran", profile, cut=True) if m.kind == "made-up"] == ["blorf"]
+    hanging = "Doug saw the blorf'"  # may become "blorf's"
+    assert ("made-up", "blorf") in [(m.kind, m.text) for m in find_mistakes(hanging, profile)]
+    assert "made-up" not in [m.kind for m in find_mistakes(hanging, profile, cut=True)]
+
+
+def test_a_cut_off_word_is_not_counted_as_written(profile: CorpusProfile) -> None:
+    stream = MistakeStream(profile, "Jane ")
+    stream.feed("saw the ca")
+    stream.finish(cut=True)
+    assert stream.words == 2
 
 
 def test_character_by_character_reveals_mistakes_as_soon_as_they_are_certain(profile: CorpusProfile) -> None:

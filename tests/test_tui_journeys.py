@@ -23,6 +23,7 @@ from seussbot.tui.screens.import_path import ImportScreen
 from seussbot.tui.screens.library import LibraryScreen
 from seussbot.tui.screens.studio import StudioScreen
 from seussbot.opening import TrainRequest
+from seussbot.until import Until
 from seussbot.tui.widgets.stream_view import StreamView
 
 TINY = {"hidden_size": 16, "embed_dim": 8, "layers": 1, "batch_size": 8, "seq_len": 32, "eval_every_s": 0.5}
@@ -231,3 +232,34 @@ async def test_mistakes_are_marked_counted_and_explained(story: str) -> None:
         # The mark's own detail names this case; the general rule is said only when there is none.
         said = first.detail or KINDS[first.kind].explanation
         assert status.startswith(KINDS[first.kind].label) and said in status
+
+
+async def test_a_word_the_length_cut_off_shows_as_cut_not_made_up(story: str) -> None:
+    from seussbot.mistakes import find_mistakes
+    from seussbot.session import TrainingSession
+
+    TrainingSession.create("story", threads=1, **TINY).save()  # untrained: it invents words
+    app = make_app(open_request=TrainRequest(model="story-lstm"), start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        studio = app.screen
+        await until(lambda: studio.state == "ready" and studio.writer.source is not None)
+        writer, view = studio.writer, studio.query_one(StreamView)
+        writer.prompt.value = "Ann "
+        for seed in range(20):  # until a text stops inside a word that, judged whole, would be made up
+            writer.settings = type(writer.settings)(temperature=1.5, length=50, seed=seed)
+            writer.write()
+            await until(lambda: not writer.busy)
+            text = view.text
+            whole = find_mistakes(text, writer.source.profile, protected_prefix=4)
+            if any(m.kind == "made-up" and m.end == len(text) for m in whole):
+                break
+        else:
+            pytest.fail("no seed stopped inside a made-up-looking word")
+        await pilot.pause()
+        assert not any(m.end == len(text) and m.kind == "made-up" for m in view.written.marks)
+        last_row = len(view.written.lines) - 1 - view.scroll_offset.y
+        assert view.render_line(last_row).text.rstrip().endswith(text.rsplit(None, 1)[-1] + StreamView.CUT)
+        writer.settings = type(writer.settings)(temperature=1.5, length=50, seed=seed, until=Until("sentence"))
+        writer.write()
+        await until(lambda: not writer.busy)
+        assert not view.cut or len(view.text) == 4 + 50

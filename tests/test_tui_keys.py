@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 
 from seussbot import store
@@ -18,6 +20,13 @@ def burst(app, text: str) -> None:
     names = {"/": "slash", " ": "space", ".": "full_stop"}
     for char in text:
         app.post_message(events.Key(names.get(char, char), char))
+
+
+async def open_studio_ready(app, pilot) -> StudioScreen:
+    """Enter on the highlighted corpus, with training not started: the studio, ready."""
+    await pilot.press("enter")
+    await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
+    return app.screen
 
 
 def space_label(screen) -> str:
@@ -67,9 +76,7 @@ async def test_leaving_while_training_asks_first(story: str) -> None:
 async def test_the_footer_says_what_space_does_now(story: str) -> None:
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
-        studio = app.screen
+        studio = await open_studio_ready(app, pilot)
         assert space_label(studio) == "Train"
         await pilot.press("space")
         await until(lambda: studio.state == "running")
@@ -132,9 +139,7 @@ async def test_a_click_puts_the_cursor_on_a_character_and_a_mark_explains_itself
 
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.state == "ready")
-        view = app.screen.query_one(StreamView)
+        view = (await open_studio_ready(app, pilot)).query_one(StreamView)
         view.clear()
         view.append([Written("Ann saw ", 0.9), Written("zorp", 0.1)])
         view.add_marks([Mark(8, 12, "made-up", "made-up word", '"zorp" is not a word, in the book or in English')])
@@ -147,3 +152,106 @@ async def test_a_click_puts_the_cursor_on_a_character_and_a_mark_explains_itself
         await pilot.hover(StreamView, offset=(9 + view.content_region.x - view.region.x, view.content_region.y - view.region.y))
         assert view.tooltip and "zorp" in view.tooltip
         await app.action_quit()
+
+
+def wheel(app, widget, event_type: type[events.MouseEvent], offset: tuple[int, int] = (2, 2)) -> None:
+    """One notch of the mouse wheel over `widget`, as the terminal driver delivers it to the app."""
+    x, y = widget.region.x + offset[0], widget.region.y + offset[1]
+    app.post_message(event_type(None, x, y, 0, 0, 0, False, False, False, screen_x=x, screen_y=y))
+
+
+async def test_the_timeline_scrolls_with_the_wheel_under_its_pinned_chart(story: str) -> None:
+    from seussbot.tui.widgets.line_chart import LineChart
+    from seussbot.tui.widgets.timeline import Timeline, TimelineEntry, TimelinePanel
+    from seussbot.tui.widgets.written import Written
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = (await open_studio_ready(app, pilot)).query_one(TimelinePanel)
+        for n, step in enumerate((32, 64, 128, 256, 512, 1024)):  # more samples than the panel has rows
+            sample = [Written("Ann saw a hat. Bob hid the cup. " * 4, 0.5)]
+            panel.post_message(TimelinePanel.Sampled(step, step * 100, 2.0, sample, 10.0 - n, [], {}))
+        timeline, chart = panel.query_one(Timeline), panel.query_one(LineChart)
+        await until(lambda: len(timeline.query(TimelineEntry)) >= 6 and timeline.max_scroll_y > 0)
+        last = timeline.query(TimelineEntry).last()
+        await until(lambda: timeline.scroll_y == min(timeline.max_scroll_y, last.virtual_region.y) > 0)  # the newest shown
+        chart_at, newest = chart.region, timeline.scroll_y
+        for _ in range(3):
+            wheel(app, timeline, events.MouseScrollUp)
+        await until(lambda: timeline.scroll_y < newest)
+        scrolled_up = timeline.scroll_y
+        wheel(app, timeline, events.MouseScrollDown)
+        await until(lambda: timeline.scroll_y > scrolled_up)
+        assert chart.region == chart_at and chart.region.y < timeline.region.y  # the chart stays put above the samples
+        await app.action_quit()
+
+
+def keys_of(text: str) -> list[events.Key]:
+    names = {"/": "slash", " ": "space", ".": "full_stop", "[": "left_square_bracket", "?": "question_mark"}
+    return [events.Key(names.get(char, char), char) for char in text]
+
+
+async def test_a_burst_of_text_in_the_studio_goes_into_the_prompt_not_the_bindings(story: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        temperature = studio.writer.settings.temperature
+        burst(app, "Ann saw [b].")  # space would pause, s save, [ cool, b go back: none of them may act
+        await until(lambda: studio.writer.prompt.value == "Ann saw [b].", timeout=10)
+        assert app.screen is studio and studio.state == "running"
+        assert studio.writer.settings.temperature == temperature
+        await app.action_quit()
+
+
+async def test_keys_pressed_one_at_a_time_still_act_at_once(story: str) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        temperature = studio.writer.settings.temperature
+        await pilot.press("left_square_bracket", "left_square_bracket", "space")  # Pilot waits 20 ms+ between keys
+        assert studio.writer.settings.temperature < temperature and studio.writer.settings.warmer(1).temperature < temperature
+        assert studio.state == "paused" and studio.writer.prompt.value == ""
+        await app.action_quit()
+
+
+async def test_a_burst_noticed_late_takes_back_what_its_first_keys_did(story: str) -> None:
+    """The terminal's reader was interrupted: the first keys acted before the rest were queued."""
+    from seussbot.tui.screens.help import HelpScreen
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_ready(app, pilot)
+        keys = keys_of("?ab")  # made together, as one read makes them; ? opens help, b would leave
+        for key in keys:
+            app.post_message(key)
+            await asyncio.sleep(0)  # each handled before the next arrives
+            await asyncio.sleep(0)
+        await until(lambda: studio.writer.prompt.value == "?ab", timeout=10)
+        assert app.screen is studio and not any(isinstance(s, HelpScreen) for s in app.screen_stack)
+
+
+async def test_pasted_text_in_the_studio_goes_into_the_prompt(story: str) -> None:
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_ready(app, pilot)
+        app.post_message(events.Paste("Ann saw\nthe cat"))  # bracketed paste: one event
+        await until(lambda: studio.writer.prompt.value == "Ann saw\\nthe cat", timeout=10)
+        assert app.focused is studio.writer.prompt and studio.state == "ready"
+
+
+async def test_a_path_arriving_as_a_burst_on_the_library_is_a_path_however_it_begins(story: str) -> None:
+    from seussbot.tui.screens.import_path import ImportScreen
+    from textual.widgets import Input
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, "tuitest/my poems.txt")  # no / or ~ first: the i, p and m must not act
+        await until(lambda: isinstance(app.screen, ImportScreen))
+        path = app.screen.query_one("#import-path", Input)
+        await until(lambda: path.value == "tuitest/my poems.txt", timeout=10)
+        assert len(app.screen_stack) == 3
+        await pilot.press("escape")
+        assert app.screen.choices == {}
+        app.post_message(events.Paste("tuitest/other.txt"))  # pasted, and no file by that name here: still a path
+        await until(lambda: isinstance(app.screen, ImportScreen))
+        await until(lambda: app.screen.query_one("#import-path", Input).value == "tuitest/other.txt", timeout=10)

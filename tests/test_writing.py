@@ -30,10 +30,35 @@ def test_mistakes_found_as_it_writes_equal_those_in_the_whole_text(story_file: P
         prompt = "Ann saw "
         steps, mistakes, tally = write_all(session.snapshot_model(), session.vocab, prompt, WriteSettings(1.5, 400, seed=1), profile)
     text = prompt + "".join(s.text for s in steps)
-    whole = find_mistakes(text, profile, protected_prefix=len(prompt))
+    whole = find_mistakes(text, profile, protected_prefix=len(prompt), cut=True)  # 400 of 400 written: the length cut it
     assert mistakes, "a tiny network at temperature 1.5 should make mistakes"
     assert [(m.kind, m.start, m.end) for m in mistakes] == [(m.kind, m.start, m.end) for m in whole]
     assert tally is not None and sum(tally.counts.values()) == len(whole)
+
+
+def test_a_word_the_length_cut_off_is_not_called_made_up(story_file: Path) -> None:
+    """Seeds whose text stops inside an invented-looking word: judged whole it would be `made-up`."""
+    with trained(story_file) as session:
+        profile, model = profile_for_corpus(session.corpus, "char"), session.snapshot_model()
+        hanging = 0
+        for seed in range(12):
+            batches = list(write_and_judge(model, session.vocab, "Ann ", WriteSettings(1.5, 30, seed=seed), profile))
+            text = "Ann " + "".join(s.text for b in batches for s in b.steps)
+            streamed = {(m.kind, m.start, m.end) for b in batches for m in b.mistakes}
+            assert batches[-1].cut
+            assert streamed == {(m.kind, m.start, m.end) for m in find_mistakes(text, profile, protected_prefix=4, cut=True)}
+            assert not any(end == len(text) and kind == "made-up" for kind, _, end in streamed)
+            hanging += any(m.end == len(text) and m.kind == "made-up" for m in find_mistakes(text, profile, protected_prefix=4))
+    assert hanging, "no seed ended inside a made-up-looking word: the test would prove nothing"
+
+
+def test_a_text_that_stops_where_asked_is_not_cut(story_file: Path) -> None:
+    from seussbot.until import Until
+
+    with trained(story_file) as session:
+        settings = WriteSettings(0.8, 2000, seed=0, until=Until("sentence"))
+        batches = list(write_and_judge(session.snapshot_model(), session.vocab, "Ann ", settings, profile_for_corpus(session.corpus, "char")))
+    assert len([s for b in batches for s in b.steps]) < 2000 and not batches[-1].cut
 
 
 def test_batches_carry_gates_when_asked(story_file: Path) -> None:

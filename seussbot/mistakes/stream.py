@@ -60,9 +60,13 @@ class MistakeStream:
             self._reader.feed(chunk)
         return self._collect()
 
-    def finish(self) -> list[Mistake]:
-        """The text is over: judge what was still open. Returns what that revealed."""
-        self._reader.finish()
+    def finish(self, *, cut: bool = False) -> list[Mistake]:
+        """The text is over: judge what was still open. Returns what that revealed.
+
+        `cut`: writing stopped because the length ran out, so a word the text
+        ends in may be unfinished; it is not judged (nor counted) as a word.
+        """
+        self._reader.finish(cut=cut)
         return self._collect()
 
     @property
@@ -155,12 +159,15 @@ class MistakeStream:
         return changed
 
 
-def find_mistakes(text: str, profile: CorpusProfile, *, protected_prefix: int = 0) -> list[Mistake]:
-    """Every mistake in a whole text, by position; the first `protected_prefix` chars are the prompt."""
+def find_mistakes(text: str, profile: CorpusProfile, *, protected_prefix: int = 0, cut: bool = False) -> list[Mistake]:
+    """Every mistake in a whole text, by position; the first `protected_prefix` chars are the prompt.
+
+    `cut`: the text was cut off by a length, so a word it ends in may be unfinished (see `MistakeStream.finish`).
+    """
     protected_prefix = max(0, min(protected_prefix, len(text)))
     stream = MistakeStream(profile, text[:protected_prefix])
     stream.feed(text[protected_prefix:])
-    stream.finish()
+    stream.finish(cut=cut)
     return stream.mistakes
 
 

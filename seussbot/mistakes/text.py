@@ -12,6 +12,9 @@ held-out text clean.
   over lines.
 - Text can arrive in pieces of any size; an event is only sent once no later
   character could change it, so the events do not depend on how the text was cut.
+- A text can end because it was *cut* (a length ran out), not because it was
+  over: then its last word, if nothing follows it, may be only the start of a
+  word ("Fandoo") and is not a word at all; the sentence ends before it.
 """
 
 from __future__ import annotations
@@ -153,27 +156,32 @@ class Reader:
             return last in _TERMINATORS and all(ch in _TERMINATORS for ch in chunk)
         return False
 
-    def finish(self) -> None:
+    def finish(self, *, cut: bool = False) -> None:
+        """The text is over; `cut`: it stopped because a length ran out, so its last word may be unfinished."""
         if self.finished:
             return
-        self._scan(final=True)
+        self._scan(final=True, cut=cut)
         if self.sentence.words:
             self._close_sentence(self.sentence.words[-1].end, terminated=False, at_eof=True)
         self.finished = True
         for call in self._on_finish:
             call()
 
-    def _scan(self, final: bool) -> None:
+    def _scan(self, final: bool, cut: bool = False) -> None:
         text = self.text
         n = len(text)
         self._pending = None
         for m in _TOKEN.finditer(text, self._pos):
-            if not final and not _is_final(m, text, n):
-                self._pos = m.start()
-                self._pending = m.lastgroup
-                return
-            self._pos = m.end()
             kind = m.lastgroup
+            if (not final or cut) and not _is_final(m, text, n):
+                if not final:
+                    self._pos = m.start()
+                    self._pending = kind
+                    return
+                if kind == "word":  # cut off: more letters might have followed, so it is no word yet
+                    self._pos = m.end()
+                    continue
+            self._pos = m.end()
             if kind == "word":
                 self._word(m.group(), m.start(), m.end())
             elif kind == "stop":

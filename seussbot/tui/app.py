@@ -13,7 +13,9 @@ from typing import Any
 from textual import events, messages, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message_pump import MessagePumpClosed
 
+from seussbot.tui.bursts import Bursts
 from seussbot.tui.commands import SeussbotCommands
 from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.choices import TrainChoice
@@ -55,6 +57,7 @@ class SeussbotApp(App[int]):
         self.open_request = open_request
         self.warm_up = warm_up
         self._leaving = False  # exit() was called: whoever called it chose to leave (action_quit saves first)
+        self.bursts = Bursts()
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen(self.catalog))
@@ -128,13 +131,41 @@ class SeussbotApp(App[int]):
             return
         self.notify(f"Saved {saved}", title="Screenshot")
 
-    # -- dropped files -----------------------------------------------------------------
+    # -- keys and pasted text ----------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Every key from the terminal passes here first: a burst of them is text, not bindings (see `bursts`)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        try:
+            queued = self._peek_message()  # already here, so looking costs no waiting
+        except MessagePumpClosed:
+            queued = None
+        following = queued if isinstance(queued, events.Key) else None
+        sorted_ = self.bursts.sort(event, following, len(self.screen_stack))
+        if sorted_.absorbed:
+            self._take_back(sorted_.absorbed, sorted_.depth)
+        for key, as_text in sorted_.deliver:
+            if not (as_text and self._take_text(key.character or "")):
+                await super().on_event(key)  # type: ignore[arg-type]
+
+    def _take_text(self, text: str) -> bool:
+        """Give text to the screen if it turns keys into text there (studio: the prompt; library: import)."""
+        take = getattr(self.screen, "take_text", None)
+        return bool(take is not None and text and take(text))
+
+    def _take_back(self, keys: list, depth: int) -> None:
+        """Keys that acted before their burst was seen: close what they opened; their letters are text."""
+        while len(self.screen_stack) > max(depth, 1):
+            self.pop_screen()
+        self._take_text("".join(key.character or "" for key in keys))
+
     def on_paste(self, event: events.Paste) -> None:
-        """A file dropped on the terminal arrives as a pasted path: offer to import it."""
+        """Pasted text: a dropped file's path offers to import it; other text goes where a burst of keys would."""
         path = parse_pasted_path(event.text)
         if path is not None:
             self.open_import(path)
-        elif isinstance(self.screen, LibraryScreen):
+        elif not self._take_text(event.text) and isinstance(self.screen, LibraryScreen):
             self.notify("To add a corpus, drop or paste the path of a text file.", severity="warning")
 
     # -- leaving -----------------------------------------------------------------------

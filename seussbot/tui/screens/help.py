@@ -89,10 +89,12 @@ EXTRA_STUDIO = (
     ("tab", "Into the written text (or the prompt); shift+tab goes back"),
     ("← → ↑ ↓ home end", "Move the cursor through the written text: what the model weighed, what a mark means"),
     ("mouse", "Click a character to put the cursor there; the wheel scrolls the timeline"),
+    ("paste", "Pasted text (or keys arriving faster than anyone types) goes into the prompt"),
     *EXTRA_COMMON,
 )
 EXTRA_LIBRARY = (
     ("↑ ↓", "Move through the corpora and saved models"),
     ("/ or ~", "Start typing the path of a text file to import it"),
+    ("paste", "Paste or drop a file's path to import it"),
     *EXTRA_COMMON,
 )

@@ -49,6 +49,7 @@ class ImportScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         path = self.query_one("#import-path", Input)
+        path.value = self.initial  # with any text that arrived after it was composed (`take_text`)
         if self.initial and not self.typing:
             self.set_focus(self.query_one("#import-go"))
         else:
@@ -62,6 +63,19 @@ class ImportScreen(ModalScreen[str | None]):
             path.value += event.character
             path.cursor_position = len(path.value)
             event.stop()
+
+    def take_text(self, text: str) -> bool:
+        """More of a path arriving at once (a burst of keys): on the end of the path, even before the dialog is drawn."""
+        if not self.is_mounted:
+            self.initial, self.typing = self.initial + text, True
+            return True
+        path = self.query_one("#import-path", Input)
+        if self.focused not in (None, path):
+            return False  # the name, or a button: the keys are theirs
+        path.value += text
+        path.cursor_position = len(path.value)
+        self.set_focus(path)
+        return True
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#import-go")

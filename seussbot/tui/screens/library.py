@@ -41,7 +41,8 @@ class LibraryScreen(Screen):
         Binding("g", "inside", "Look inside", show=False),
         Binding("r", "read", "Read (model)", show=False),
         # A path typed on the library (not pasted) begins with / or ~: the import dialog takes it,
-        # and every key after it, so letters of the path never act as the keys above.
+        # and every key after it, so letters of the path never act as the keys above. A path that
+        # arrives as a burst of keys, however it begins, goes there too (`take_text`, `bursts`).
         Binding("slash", "type_path('/')", "Type a path", show=False, priority=True),
         Binding("tilde", "type_path('~')", "Type a path", show=False, priority=True),
         Binding("question_mark", "help", "Help"),
@@ -210,6 +211,13 @@ class LibraryScreen(Screen):
 
     def action_type_path(self, first: str) -> None:
         self.app.open_import(None, typed=first)
+
+    def take_text(self, text: str) -> bool:
+        """Text that arrived at once (a burst of keys, or a paste that is no path we know) is a path being given."""
+        if "\n" in text.strip():
+            return False  # several lines: no path; the app says what a path looks like
+        self.app.open_import(None, typed=text.strip("\n"))
+        return True
 
     def action_help(self) -> None:
         from seussbot.tui.screens.help import HelpScreen

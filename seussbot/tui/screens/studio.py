@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from seussbot.session import LoadedModel, TrainingSession
 
 TICK_S = 1 / 5  # news from training, five times a second
+
+
+def _as_prompt(text: str) -> str:
+    """Text as the prompt field holds it: a leading "/" was the key that opens the prompt; a line break is typed \\n."""
+    return text.removeprefix("/").replace("\n", "\\n")
 
 
 def key_mistakes_of(corpus: "Corpus") -> tuple[str, ...]:
@@ -432,6 +437,19 @@ class StudioScreen(Screen):
         # Asked for every binding whenever the footer is drawn: a DOM query here cost 2 ms a call.
         focused = self.focused
         return focused is not None and focused.id == "prompt"
+
+    def take_text(self, text: str) -> bool:
+        """Text that arrived at once (pasted, or a burst of keys): it goes into the prompt, as if after "/".
+
+        False while the keys already reach a text field (the prompt, or a choice being made), so they go there as keys.
+        """
+        focused = self.focused
+        if self._typing() or (focused is not None and focused is not self.query_one(StreamView)):
+            return False
+        prompt = self.writer.prompt
+        self.set_focus(prompt)  # as "/" does: the old prompt is selected, so the new text replaces it
+        prompt.post_message(events.Paste(_as_prompt(text)))  # after the focus, and before the keys that follow
+        return True
 
     def action_focus_prompt(self) -> None:
         self.set_focus(self.writer.prompt)  # now, not after the keys already queued (Widget.focus waits)

@@ -24,7 +24,8 @@ from seussbot.tui.widgets.written import Mark, Written, WrittenText
 
 
 class StreamView(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = STYLE_CLASSES | {"stream-view--cursor", "stream-view--placeholder"}
+    COMPONENT_CLASSES = STYLE_CLASSES | {"stream-view--cursor", "stream-view--placeholder", "stream-view--cut"}
+    CUT = "…"  # drawn after a text the length cut off: its last word may be unfinished
     BINDINGS = [
         Binding("left", "cursor(-1)", "Back", show=False),
         Binding("right", "cursor(1)", "Forward", show=False),
@@ -49,6 +50,7 @@ class StreamView(ScrollView, can_focus=True):
         self.placeholder = placeholder
         self.mark_styles: dict[str, Style] = {}  # kind -> style laid over the probability colour
         self._style_cache: dict[tuple, Style] = {}
+        self.cut = False  # the length stopped the writing: a dim "…" follows the text
 
     # -- feeding it ----------------------------------------------------------------
     soft_breaks = False  # the corpus's line breaks were a wrapper's: see WrittenText.soft_breaks
@@ -56,7 +58,13 @@ class StreamView(ScrollView, can_focus=True):
     def clear(self) -> None:
         self.written = WrittenText(width=self._wrap_width(), soft_breaks=self.soft_breaks)
         self.cursor = -1
+        self.cut = False
         self._sync_size()
+
+    def show_cut(self) -> None:
+        """The length ran out: end the text with a dim "…", so an unfinished last word reads as cut, not wrong."""
+        self.cut = True
+        self.refresh()
 
     def append(self, pieces: list[Written]) -> None:
         """Add written pieces; keeps following the end if the view was at the bottom."""
@@ -117,6 +125,8 @@ class StreamView(ScrollView, can_focus=True):
             run_style = style
         if run:
             segments.append(Segment("".join(run), run_style))
+        if self.cut and row == len(written.lines) - 1:
+            segments.append(Segment(self.CUT, base + self.get_component_rich_style("stream-view--cut")))
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
     def _style_at(self, pos: int, base: Style, at_cursor: bool) -> Style:

@@ -41,9 +41,11 @@ class PromptInput(Input):
 
 class WritePanel(Vertical):
     class Wrote(Message):
-        def __init__(self, writing: int, pieces: list[Written], marks: list[Mark], tally: Tally | None) -> None:
+        def __init__(
+            self, writing: int, pieces: list[Written], marks: list[Mark], tally: Tally | None, cut: bool = False
+        ) -> None:
             super().__init__()
-            self.writing, self.pieces, self.marks, self.tally = writing, pieces, marks, tally
+            self.writing, self.pieces, self.marks, self.tally, self.cut = writing, pieces, marks, tally, cut
 
     class Done(Message):
         def __init__(self, writing: int, error: str | None = None) -> None:
@@ -201,7 +203,7 @@ class WritePanel(Vertical):
             )
             for batch in batches:
                 pieces = [as_written(step) for step in batch.steps]
-                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally))
+                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally, batch.cut))
         except SeussbotError as error:
             self.post_message(self.Done(writing, str(error)))
             return
@@ -215,6 +217,8 @@ class WritePanel(Vertical):
             self.view.append(message.pieces)
         if message.marks:
             self.view.add_marks(message.marks)
+        if message.cut:
+            self.view.show_cut()
         if message.tally is not None:
             self.tally = message.tally
             self._show_tally(message.tally)
