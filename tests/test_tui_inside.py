@@ -189,3 +189,30 @@ async def test_the_mistake_under_the_cursor_is_named(trained) -> None:
         view.action_cursor_to(text.index("gopip") + 2)
         await pilot.pause()
         assert "made-up" in _rendered(screen.query_one(CursorInspector)).lower()
+
+
+async def test_an_arrow_key_redraws_only_the_lines_and_columns_it_changes(monkeypatch) -> None:
+    """Work per key, not time: the text redraws the cursor's lines, the strips its two columns."""
+    long_text = TEXT * 20
+    vocab = Vocab.build(long_text)
+    torch.manual_seed(3)
+    model = CharRNN(ModelConfig("lstm", vocab_size=len(vocab), hidden_size=8, layers=1, embed_dim=4)).eval()
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, InsideRequest(long_text, source=ModelSource(vocab, lambda: model)))
+        await pilot.press("home", "right")
+        await pilot.pause()
+        text_lines, strip_repaints = [], []
+        render_line, refresh = InsideText.render_line, GateStrips.refresh
+        monkeypatch.setattr(InsideText, "render_line", lambda self, y: text_lines.append(y) or render_line(self, y))
+        monkeypatch.setattr(GateStrips, "refresh", lambda self, *r, **k: strip_repaints.append(r) or refresh(self, *r, **k))
+        view, kept = screen.query_one(InsideText), dict(screen.strips._rows)
+        visible = view.scrollable_content_region.height
+        assert len(view.written.lines) > visible > 4  # a whole redraw would be many lines
+        for _ in range(5):
+            await pilot.press("right")
+        await pilot.pause()
+        assert screen.index == 6
+        assert len(text_lines) <= 2 * 5  # the line the cursor left and the one it entered
+        assert strip_repaints and all(r and all(region.width == 1 for region in r) for r in strip_repaints)
+        assert screen.strips._rows == kept  # no row was built again: the cursor is spliced into kept strips
