@@ -216,3 +216,24 @@ async def test_an_arrow_key_redraws_only_the_lines_and_columns_it_changes(monkey
         assert len(text_lines) <= 2 * 5  # the line the cursor left and the one it entered
         assert strip_repaints and all(r and all(region.width == 1 for region in r) for r in strip_repaints)
         assert screen.strips._rows == kept  # no row was built again: the cursor is spliced into kept strips
+
+
+async def test_question_mark_opens_the_views_own_help_with_its_keys_and_gate_names() -> None:
+    from textual.widgets import Static
+
+    from seussbot.tui.screens.help import HelpScreen
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, _toy("lstm", 0))
+        await pilot.press("question_mark")
+        await until(lambda: isinstance(app.screen, HelpScreen))
+        keys = _rendered(app.screen.query_one("#help-keys", Static))
+        for key, meaning in (("t", "Gate"), ("l", "Layer"), ("r", "Reach"), ("n", "Cells"), ("w", "Weights"), ("e", "Edit text")):
+            assert any(line.split()[:1] == [key] and meaning in line for line in keys.splitlines()), key
+        assert "Move the cursor through the text" in keys and "corpora" not in keys  # the view's keys, not the library's
+        about = str(app.screen.query_one("#help-about", Static).content)
+        assert "f forget gate (forgetting)" in about and "g candidate (possibilities)" in about
+        assert "c cell state (memory)" in about and "GRU" not in about  # the cell being looked at
+        await pilot.press("escape")
+        assert app.screen is screen

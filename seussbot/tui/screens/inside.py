@@ -60,6 +60,7 @@ class InsideScreen(Screen):
         Binding("e", "edit", "Edit text", show=False),
         Binding("ctrl+r", "read_edited", "Read it", show=False),
         Binding("escape,b", "back", "Back"),
+        Binding("question_mark", "help", "Help"),
     ]
 
     class Read(Message):
@@ -81,6 +82,46 @@ class InsideScreen(Screen):
         def __init__(self, findings: list | None, error: str | None = None) -> None:
             super().__init__()
             self.findings, self.error = findings, error
+
+    @property
+    def help_keys(self) -> tuple[tuple[str, str], ...]:
+        """The keys no binding of this screen names (the text's own, the editor's)."""
+        from seussbot.tui.screens.help import EXTRA_COMMON
+
+        return (
+            ("← → ↑ ↓ home end", "Move the cursor through the text: what the model weighed there, its gates, its equations"),
+            ("ctrl+r", "In the editor (e): read the typed or pasted text"),
+            *EXTRA_COMMON,
+        )
+
+    @property
+    def help_about(self) -> str:
+        """What each part of the view shows, with every gate's textbook name and Rohrer's."""
+        cell = self.reading.cell if self.reading is not None else None
+        gates = []
+        for name, tracks in TRACKS.items():
+            if cell is None or name == cell:
+                names = ", ".join(f"{t.symbol} {t.textbook}" + (f" ({t.rohrer})" if t.rohrer else "") for t in tracks)
+                gates.append(f"  {name.upper()}: {names}")
+        return (
+            "Text: coloured by how sure the network was of each character before it came. "
+            "With r, characters before the cursor light up by how much they swayed the prediction at the "
+            "cursor (the gradient of its log-probability with respect to each earlier input), and the "
+            "border says within how many characters 90% of that influence lies.\n\n"
+            "At the cursor: the character's probability, the entropy of the prediction, the top candidates "
+            "as bars, and the mistake it belongs to.\n\n"
+            "Gates and cells: one row per unit, one column per character around the cursor, shaded by value "
+            "on the key above them (gates run 0 to 1; candidates, h and the cell state run below and above 0). "
+            "t picks what is shown, l the layer; rows are sorted by how much a unit varies (s: by number).\n\n"
+            "Equations: the selected unit's step at the cursor with the numbers filled in; n lists cells "
+            "that follow a nameable feature (inside a word, in quotes, line position), w counts the weights by matrix.\n\n"
+            "What each row can show, in the textbook's words and Brandon Rohrer's:\n" + "\n".join(gates)
+        )
+
+    def action_help(self) -> None:
+        from seussbot.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
 
     def __init__(self, request: InsideRequest) -> None:
         super().__init__()
