@@ -237,3 +237,29 @@ async def test_question_mark_opens_the_views_own_help_with_its_keys_and_gate_nam
         assert "c cell state (memory)" in about and "GRU" not in about  # the cell being looked at
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_the_text_shows_before_the_reading_and_the_gates_fill_in_after() -> None:
+    import threading
+
+    vocab = Vocab.build(TEXT)
+    torch.manual_seed(0)
+    model = CharRNN(ModelConfig("lstm", vocab_size=len(vocab), hidden_size=8, layers=1, embed_dim=4)).eval()
+    gate = threading.Event()
+
+    def slow_snapshot() -> CharRNN:
+        gate.wait(30)  # the reading cannot start until the test has looked
+        return model
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = InsideScreen(InsideRequest(TEXT, source=ModelSource(vocab, slow_snapshot)))
+        app.push_screen(screen)
+        await until(lambda: screen.is_mounted and screen.query_one(InsideText).text == TEXT)
+        view = screen.query_one(InsideText)
+        await pilot.pause()
+        assert screen.reading is None and screen.query_one(GateStrips).levels is None
+        assert "reading" in _rendered(screen.query_one(CursorInspector))
+        gate.set()
+        await until(lambda: screen.reading is not None and screen.query_one(GateStrips).levels is not None)
+        assert view.text == TEXT and view.written.pieces[0].prob == pytest.approx(float(screen.reading.prob[0]))

@@ -141,6 +141,7 @@ class InsideScreen(Screen):
         self._reach_timer = None
 
     def compose(self) -> ComposeResult:
+        self._read(self.text)  # the worker starts before the widgets are built and styled
         yield Header()
         with Container(id="inside"):
             with Vertical(id="inside-text-box", classes="panel") as box:
@@ -166,12 +167,12 @@ class InsideScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.request.name or self.request.model or "look inside"
         self.sub_title = "reading…"
-        self.query_one("#inside-edit").display = False
-        self.query_one("#inside-unit").display = False
         self.query_one("#inside-side").border_title = "Equations"
         view = self.view
         view.set_mark_styles(mark_styles(view.background_colors[1]))
-        self._read(self.text)
+        if self.text:  # the text at once, uncoloured; colours, candidates and gates follow the reading
+            view.append([Written(self.text, None)])
+            self.query_one(CursorInspector).show_nothing("reading the text through the network…")
 
     @property
     def view(self) -> InsideText:
@@ -202,12 +203,16 @@ class InsideScreen(Screen):
 
             self.model = self.source.snapshot()  # reading, reach and cells all look at these weights
             self.post_message(self.Read(read_text(self.model, self.source.vocab, text)))
-            if self.source.profile is not None and self.source.vocab.level == "char":
-                from seussbot.mistakes import find_mistakes  # after the reading is on screen: judging can wait
-
-                self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
         except SeussbotError as error:
             self.post_message(self.Read(None, str(error)))
+
+    @work(thread=True, exclusive=True, group="inside-marks")
+    def _mark(self, text: str) -> None:
+        """Judge the text once the reading is drawn: pure Python, so it would hold the GIL meanwhile."""
+        if self.source is not None and self.source.profile is not None and self.source.vocab.level == "char":
+            from seussbot.mistakes import find_mistakes
+
+            self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:
@@ -229,20 +234,24 @@ class InsideScreen(Screen):
         from seussbot.vocab import JoinState
 
         join = JoinState()
-        level = self.source.vocab.level  # type: ignore[union-attr]
+        vocab = self.source.vocab  # type: ignore[union-attr]
+        names = vocab.tokens
         view = self.view
         view.clear()
-        view.append([
-            Written(join.join(level, token), float(reading.prob[t]), tuple(reading.candidates(t, self.source.vocab)), float(reading.entropy_bits[t]))  # type: ignore[union-attr]
-            for t, token in enumerate(reading.tokens)
+        view.append([  # whole tensors to lists once: a thousand tensor reads per text cost more than the drawing
+            Written(join.join(vocab.level, token), p, tuple((names[i], q) for i, q in zip(ids, probs)), bits)
+            for token, p, ids, probs, bits in zip(
+                reading.tokens, reading.prob.tolist(), reading.top_ids.tolist(), reading.top_probs.tolist(), reading.entropy_bits.tolist()
+            )
         ])
         self.shown_layer = min(self.shown_layer, reading.layers - 1)
         self.track_index %= len(TRACKS[reading.cell])
         self.sub_title = f"{reading.cell.upper()} · {reading.layers} layer{'s' if reading.layers > 1 else ''} · {len(reading):,} tokens read"
-        self._status("arrows move · t gate · l layer · s sort · j/k unit · r reach · n cells · w weights")
+        self._status("? help · arrows move · t gate · l layer · s sort · j/k unit · r reach · n cells · w weights")
         self._show_track()
         view.focus()
         view.action_cursor_to(min(self.index, len(reading) - 1))
+        self.call_after_refresh(self._mark, self.text)
 
     # -- the cursor --------------------------------------------------------------------
     @on(StreamView.CursorMoved)
