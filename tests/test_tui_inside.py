@@ -189,3 +189,77 @@ async def test_the_mistake_under_the_cursor_is_named(trained) -> None:
         view.action_cursor_to(text.index("gopip") + 2)
         await pilot.pause()
         assert "made-up" in _rendered(screen.query_one(CursorInspector)).lower()
+
+
+async def test_an_arrow_key_redraws_only_the_lines_and_columns_it_changes(monkeypatch) -> None:
+    """Work per key, not time: the text redraws the cursor's lines, the strips its two columns."""
+    long_text = TEXT * 20
+    vocab = Vocab.build(long_text)
+    torch.manual_seed(3)
+    model = CharRNN(ModelConfig("lstm", vocab_size=len(vocab), hidden_size=8, layers=1, embed_dim=4)).eval()
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, InsideRequest(long_text, source=ModelSource(vocab, lambda: model)))
+        await pilot.press("home", "right")
+        await pilot.pause()
+        text_lines, strip_repaints = [], []
+        render_line, refresh = InsideText.render_line, GateStrips.refresh
+        monkeypatch.setattr(InsideText, "render_line", lambda self, y: text_lines.append(y) or render_line(self, y))
+        monkeypatch.setattr(GateStrips, "refresh", lambda self, *r, **k: strip_repaints.append(r) or refresh(self, *r, **k))
+        view, kept = screen.query_one(InsideText), dict(screen.strips._rows)
+        visible = view.scrollable_content_region.height
+        assert len(view.written.lines) > visible > 4  # a whole redraw would be many lines
+        for _ in range(5):
+            await pilot.press("right")
+        await pilot.pause()
+        assert screen.index == 6
+        assert len(text_lines) <= 2 * 5  # the line the cursor left and the one it entered
+        assert strip_repaints and all(r and all(region.width == 1 for region in r) for r in strip_repaints)
+        assert screen.strips._rows == kept  # no row was built again: the cursor is spliced into kept strips
+
+
+async def test_question_mark_opens_the_views_own_help_with_its_keys_and_gate_names() -> None:
+    from textual.widgets import Static
+
+    from seussbot.tui.screens.help import HelpScreen
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, _toy("lstm", 0))
+        await pilot.press("question_mark")
+        await until(lambda: isinstance(app.screen, HelpScreen))
+        keys = _rendered(app.screen.query_one("#help-keys", Static))
+        for key, meaning in (("t", "Gate"), ("l", "Layer"), ("r", "Reach"), ("n", "Cells"), ("w", "Weights"), ("e", "Edit text")):
+            assert any(line.split()[:1] == [key] and meaning in line for line in keys.splitlines()), key
+        assert "Move the cursor through the text" in keys and "corpora" not in keys  # the view's keys, not the library's
+        about = str(app.screen.query_one("#help-about", Static).content)
+        assert "f forget gate (forgetting)" in about and "g candidate (possibilities)" in about
+        assert "c cell state (memory)" in about and "GRU" not in about  # the cell being looked at
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_the_text_shows_before_the_reading_and_the_gates_fill_in_after() -> None:
+    import threading
+
+    vocab = Vocab.build(TEXT)
+    torch.manual_seed(0)
+    model = CharRNN(ModelConfig("lstm", vocab_size=len(vocab), hidden_size=8, layers=1, embed_dim=4)).eval()
+    gate = threading.Event()
+
+    def slow_snapshot() -> CharRNN:
+        gate.wait(30)  # the reading cannot start until the test has looked
+        return model
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = InsideScreen(InsideRequest(TEXT, source=ModelSource(vocab, slow_snapshot)))
+        app.push_screen(screen)
+        await until(lambda: screen.is_mounted and screen.query_one(InsideText).text == TEXT)
+        view = screen.query_one(InsideText)
+        await pilot.pause()
+        assert screen.reading is None and screen.query_one(GateStrips).levels is None
+        assert "reading" in _rendered(screen.query_one(CursorInspector))
+        gate.set()
+        await until(lambda: screen.reading is not None and screen.query_one(GateStrips).levels is not None)
+        assert view.text == TEXT and view.written.pieces[0].prob == pytest.approx(float(screen.reading.prob[0]))

@@ -75,7 +75,8 @@ class HelpScreen(ModalScreen[None]):
         for keys, meanings in rows.items():
             table.add_row(keys, " / ".join(meanings))
         studio = type(self.underneath).__name__ == "StudioScreen"
-        for keys, meaning in (EXTRA_STUDIO if studio else EXTRA_LIBRARY):
+        extra = getattr(self.underneath, "help_keys", None)  # a screen may name its widgets' own keys
+        for keys, meaning in (extra or (EXTRA_STUDIO if studio else EXTRA_LIBRARY)):
             table.add_row(keys, meaning)
         return table
 

@@ -61,6 +61,7 @@ class InsideScreen(Screen):
         Binding("e", "edit", "Edit text", show=False),
         Binding("ctrl+r", "read_edited", "Read it", show=False),
         Binding("escape,b", "back", "Back"),
+        Binding("question_mark", "help", "Help"),
     ]
 
     class Read(Message):
@@ -83,6 +84,46 @@ class InsideScreen(Screen):
             super().__init__()
             self.findings, self.error = findings, error
 
+    @property
+    def help_keys(self) -> tuple[tuple[str, str], ...]:
+        """The keys no binding of this screen names (the text's own, the editor's)."""
+        from seussbot.tui.screens.help import EXTRA_COMMON
+
+        return (
+            ("← → ↑ ↓ home end", "Move the cursor through the text: what the model weighed there, its gates, its equations"),
+            ("ctrl+r", "In the editor (e): read the typed or pasted text"),
+            *EXTRA_COMMON,
+        )
+
+    @property
+    def help_about(self) -> str:
+        """What each part of the view shows, with every gate's textbook name and Rohrer's."""
+        cell = self.reading.cell if self.reading is not None else None
+        gates = []
+        for name, tracks in TRACKS.items():
+            if cell is None or name == cell:
+                names = ", ".join(f"{t.symbol} {t.textbook}" + (f" ({t.rohrer})" if t.rohrer else "") for t in tracks)
+                gates.append(f"  {name.upper()}: {names}")
+        return (
+            "Text: coloured by how sure the network was of each character before it came. "
+            "With r, characters before the cursor light up by how much they swayed the prediction at the "
+            "cursor (the gradient of its log-probability with respect to each earlier input), and the "
+            "border says within how many characters 90% of that influence lies.\n\n"
+            "At the cursor: the character's probability, the entropy of the prediction, the top candidates "
+            "as bars, and the mistake it belongs to.\n\n"
+            "Gates and cells: one row per unit, one column per character around the cursor, shaded by value "
+            "on the key above them (gates run 0 to 1; candidates, h and the cell state run below and above 0). "
+            "t picks what is shown, l the layer; rows are sorted by how much a unit varies (s: by number).\n\n"
+            "Equations: the selected unit's step at the cursor with the numbers filled in; n lists cells "
+            "that follow a nameable feature (inside a word, in quotes, line position), w counts the weights by matrix.\n\n"
+            "What each row can show, in the textbook's words and Brandon Rohrer's:\n" + "\n".join(gates)
+        )
+
+    def action_help(self) -> None:
+        from seussbot.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
     def __init__(self, request: InsideRequest) -> None:
         super().__init__()
         self.request = request
@@ -101,6 +142,7 @@ class InsideScreen(Screen):
         self._reach_timer = None
 
     def compose(self) -> ComposeResult:
+        self._read(self.text)  # the worker starts before the widgets are built and styled
         yield Header()
         with Container(id="inside"):
             with Vertical(id="inside-text-box", classes="panel") as box:
@@ -126,12 +168,12 @@ class InsideScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.request.name or self.request.model or "look inside"
         self.sub_title = "reading…"
-        self.query_one("#inside-edit").display = False
-        self.query_one("#inside-unit").display = False
         self.query_one("#inside-side").border_title = "Equations"
         view = self.view
         view.set_mark_styles(mark_styles(view.background_colors[1]))
-        self._read(self.text)
+        if self.text:  # the text at once, uncoloured; colours, candidates and gates follow the reading
+            view.append([Written(self.text, None)])
+            self.query_one(CursorInspector).show_nothing("reading the text through the network…")
 
     @property
     def view(self) -> InsideText:
@@ -162,12 +204,16 @@ class InsideScreen(Screen):
 
             self.model = self.source.snapshot()  # reading, reach and cells all look at these weights
             self.post_message(self.Read(read_text(self.model, self.source.vocab, text)))
-            if self.source.profile is not None and self.source.vocab.level == "char":
-                from seussbot.mistakes import find_mistakes  # after the reading is on screen: judging can wait
-
-                self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
         except SeussbotError as error:
             self.post_message(self.Read(None, str(error)))
+
+    @work(thread=True, exclusive=True, group="inside-marks")
+    def _mark(self, text: str) -> None:
+        """Judge the text once the reading is drawn: pure Python, so it would hold the GIL meanwhile."""
+        if self.source is not None and self.source.profile is not None and self.source.vocab.level == "char":
+            from seussbot.mistakes import find_mistakes
+
+            self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:
@@ -189,20 +235,24 @@ class InsideScreen(Screen):
         from seussbot.vocab import JoinState
 
         join = JoinState()
-        level = self.source.vocab.level  # type: ignore[union-attr]
+        vocab = self.source.vocab  # type: ignore[union-attr]
+        names = vocab.tokens
         view = self.view
         view.clear()
-        view.append([
-            Written(join.join(level, token), float(reading.prob[t]), tuple(reading.candidates(t, self.source.vocab)), float(reading.entropy_bits[t]))  # type: ignore[union-attr]
-            for t, token in enumerate(reading.tokens)
+        view.append([  # whole tensors to lists once: a thousand tensor reads per text cost more than the drawing
+            Written(join.join(vocab.level, token), p, tuple((names[i], q) for i, q in zip(ids, probs)), bits)
+            for token, p, ids, probs, bits in zip(
+                reading.tokens, reading.prob.tolist(), reading.top_ids.tolist(), reading.top_probs.tolist(), reading.entropy_bits.tolist()
+            )
         ])
         self.shown_layer = min(self.shown_layer, reading.layers - 1)
         self.track_index %= len(TRACKS[reading.cell])
         self.sub_title = f"{reading.cell.upper()} · {reading.layers} layer{'s' if reading.layers > 1 else ''} · {len(reading):,} tokens read"
-        self._status("arrows move · t gate · l layer · s sort · j/k unit · r reach · n cells · w weights")
+        self._status("? help · arrows move · t gate · l layer · s sort · j/k unit · r reach · n cells · w weights")
         self._show_track()
         view.focus()
         view.action_cursor_to(min(self.index, len(reading) - 1))
+        self.call_after_refresh(self._mark, self.text)
 
     # -- the cursor --------------------------------------------------------------------
     @on(StreamView.CursorMoved)

@@ -2,7 +2,9 @@
 
 Like LSTMVis's heat map, for the characters around the cursor. Drawn with the
 Line API: only the rows on screen are built, from shade levels computed once
-per layer and gate, so moving the cursor costs a few rows of segments.
+per layer and gate, and each row's strip is kept without the cursor. Moving
+the cursor inside the window repaints two columns: every row is its kept strip
+with one cell swapped, so an arrow key costs a few splices, not a redraw.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import torch
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -34,13 +36,16 @@ class GateStrips(ScrollView):
         self.selected = 0
         self.cursor = 0
         self.start = 0  # the first character shown
+        self._base: Style | None = None  # rich_style walks every ancestor: once per stylesheet, not per row
         self._styles: dict[tuple[int, bool], Style] = {}
-        self._rows: dict[tuple[int, int, int], list[Segment]] = {}  # (unit, start, stop) -> cells, cursor-free
+        self._at_cursor: tuple[int, list[int]] = (-1, [])
+        self._rows: dict[tuple[int, int, int, int, bool], Strip] = {}  # (unit, start, stop, width, selected) -> row, cursor-free
 
     def show(self, tokens: list[str], values: torch.Tensor, scale: Scale, order: list[int]) -> None:
         """New values (characters, units) on a new scale, rows in `order`."""
         self.tokens, self.scale, self.order = tokens, scale, order
         self.levels = _levels(values, scale)
+        self._at_cursor = (-1, [])
         self._styles.clear()
         self._rows.clear()
         self.virtual_size = Size(self.size.width, len(order) + 1)
@@ -48,9 +53,16 @@ class GateStrips(ScrollView):
         self.refresh()
 
     def set_cursor(self, cursor: int) -> None:
+        """Move the cursor; inside the same window only its old and new columns are repainted."""
+        old, start = self.cursor, self.start
         self.cursor = cursor
         self._keep_cursor_in_view()
-        self.refresh()
+        if self.start != start or self.levels is None:
+            self._rows.clear()  # a new window: the kept rows are for the old one
+            self.refresh()
+            return
+        height = max(1, self.size.height)
+        self.refresh(*(Region(LABEL + c - start, 0, 1, height) for c in {old, cursor} if c >= start))
 
     def select(self, unit: int) -> None:
         """Mark `unit` (its equations are shown) and scroll its row into view."""
@@ -63,6 +75,7 @@ class GateStrips(ScrollView):
         self.refresh()
 
     def notify_style_update(self) -> None:
+        self._base = None
         getattr(self, "_styles", {}).clear()
         getattr(self, "_rows", {}).clear()
         super().notify_style_update()
@@ -81,7 +94,7 @@ class GateStrips(ScrollView):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base = self._base or self.rich_style
         if self.levels is None or not self.order:
             return Strip.blank(width, base)
         columns = self._columns()
@@ -92,26 +105,39 @@ class GateStrips(ScrollView):
         if row >= len(self.order):
             return Strip.blank(width, base)
         unit = self.order[row]
-        label_style = base + self.get_component_rich_style(
-            "gate-strips--selected" if unit == self.selected else "gate-strips--label"
-        )
-        segments = [Segment(f"{'▶' if unit == self.selected else ' '}{unit:>4} ", label_style)]
-        cells = self._cells(unit, stop, base)
-        offset = self.cursor - self.start
-        if 0 <= offset < len(cells):  # only the cursor's cell differs from the cached row
-            cells = cells.copy()
-            cells[offset] = Segment("▏", self._style(int(self.levels[self.cursor, unit]), True, base))
-        return Strip([*segments, *cells]).extend_cell_length(width, base).crop(0, width)
+        strip = self._row(unit, stop, width, base)
+        x = LABEL + self.cursor - self.start
+        if not self.start <= self.cursor < stop or x >= width:
+            return strip
+        left, _, right = strip.divide([x, x + 1, width])  # only the cursor's cell differs from the kept row
+        cursor = Segment("▏", self._style(self._cursor_levels()[unit], True, base))
+        return Strip.join([left, Strip([cursor], 1), right])
 
-    def _cells(self, unit: int, stop: int, base: Style) -> list[Segment]:
-        """One unit's coloured cells from `start` to `stop`, built once per window (cursor moves reuse them)."""
-        key = (unit, self.start, stop)
-        cells = self._rows.get(key)
-        if cells is None:
+    def _cursor_levels(self) -> list[int]:
+        """Every unit's shade at the cursor, read from the tensor once per move, not once per row."""
+        if self._at_cursor[0] != self.cursor:
             assert self.levels is not None
+            self._at_cursor = (self.cursor, self.levels[self.cursor].tolist())
+        return self._at_cursor[1]
+
+    def _row(self, unit: int, stop: int, width: int, base: Style) -> Strip:
+        """One unit's label and coloured cells from `start` to `stop`, built once per window;
+        neighbours of one shade share a segment, so the strip stays short."""
+        chosen = unit == self.selected
+        key = (unit, self.start, stop, width, chosen)
+        strip = self._rows.get(key)
+        if strip is None:
+            assert self.levels is not None
+            label_style = base + self.get_component_rich_style("gate-strips--selected" if chosen else "gate-strips--label")
+            segments = [Segment(f"{'▶' if chosen else ' '}{unit:>4} ", label_style)]
             levels = self.levels[self.start : stop, unit].tolist()
-            cells = self._rows[key] = [Segment(" ", self._style(level, False, base)) for level in levels]
-        return cells
+            run_start = 0
+            for i in range(1, len(levels) + 1):
+                if i == len(levels) or levels[i] != levels[run_start]:
+                    segments.append(Segment(" " * (i - run_start), self._style(levels[run_start], False, base)))
+                    run_start = i
+            strip = self._rows[key] = Strip(segments).extend_cell_length(width, base).crop(0, width)
+        return strip
 
     def _header(self, base: Style, stop: int) -> Strip:
         text_style = base + self.get_component_rich_style("gate-strips--text")

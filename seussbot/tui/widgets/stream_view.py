@@ -35,7 +35,7 @@ class StreamView(ScrollView, can_focus=True):
         Binding("end", "cursor_to(-1)", "End", show=False),
     ]
 
-    cursor: reactive[int] = reactive(-1, always_update=True, repaint=True)
+    cursor: reactive[int] = reactive(-1, always_update=True, repaint=False)  # watch_cursor repaints two lines
 
     class CursorMoved(Message):
         """The cursor is on a new character (or -1: on none)."""
@@ -51,6 +51,7 @@ class StreamView(ScrollView, can_focus=True):
         self.mark_styles: dict[str, Style] = {}  # kind -> style laid over the probability colour
         self._style_cache: dict[tuple, Style] = {}
         self.cut = False  # the length stopped the writing: a dim "…" follows the text
+        self._base: Style | None = None  # rich_style walks every ancestor: once per stylesheet, not per line
 
     # -- feeding it ----------------------------------------------------------------
     soft_breaks = False  # the corpus's line breaks were a wrapper's: see WrittenText.soft_breaks
@@ -96,7 +97,7 @@ class StreamView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base = self._base or self.rich_style
         row = self.scroll_offset.y + y
         written = self.written
         if not written.chars:
@@ -146,6 +147,7 @@ class StreamView(ScrollView, can_focus=True):
         return style
 
     def notify_style_update(self) -> None:
+        self._base = None
         getattr(self, "_style_cache", {}).clear()  # the theme or stylesheet changed: component styles are new
         super().notify_style_update()
 
@@ -187,6 +189,14 @@ class StreamView(ScrollView, can_focus=True):
         if not drawn:
             return start if start < len(self.written.chars) else None
         return drawn[min(offset.x, len(drawn) - 1)] if offset.x >= 0 else None
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Repaint only the lines the cursor left and entered (a scroll repaints the rest)."""
+        if not self.has_focus:
+            return  # no cursor is drawn
+        lines = {self.written.line_of(pos) for pos in (old, new) if 0 <= pos < len(self.written.chars)}
+        for line in lines:
+            self.refresh_line(line)
 
     def on_blur(self) -> None:
         self.refresh()
