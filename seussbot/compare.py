@@ -172,7 +172,7 @@ class Comparison:
         # cannot measure each, and a fixed count above one collapses when another program is busy.
         threads = threads or 1
         options: dict[str, object] = {
-            "threads": threads, "early_stop": None, "seed": seed,
+            "threads": threads, "early_stop": None, "seed": seed, "eval_share_max": defaults.EVAL_SHARE_MAX,
             "eval_every_s": eval_every_s or defaults.eval_every_s(len(self.corpus.text)), "embed_dim": embed_dim, **extra,
         }
         if steps is not None:

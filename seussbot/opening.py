@@ -47,7 +47,7 @@ def open_session(request: TrainRequest) -> "TrainingSession":
     from seussbot.corpus import DEFAULT_MAX_BYTES, load_corpus
     from seussbot.session import TrainingSession
 
-    options: dict[str, Any] = {"threads": defaults.training_threads(), **request.overrides}
+    options: dict[str, Any] = {"threads": defaults.training_threads(), "eval_share_max": defaults.EVAL_SHARE_MAX, **request.overrides}
     if request.steps is not None:
         options["max_steps"] = request.steps
     if request.epochs is not None:

@@ -241,7 +241,7 @@ _HISTORY_POINT = {
 _TRAIN_CONFIG = {
     "batch_size": "?count", "seq_len": "?count", "lr": "?number", "min_lr_fraction": "?number",
     "warmup_steps": "?count", "weight_decay": "?number", "clip": "?number", "eval_every_s": "?seconds",
-    "threads": "?count|null",
+    "eval_share_max": "?number|null", "threads": "?count|null",
 }
 _KINDS = {
     "object": "a JSON object", "list": "a list", "text": "text", "count": "a whole number from 0",

@@ -53,6 +53,9 @@ class TrainConfig:
     max_minutes: float | None = None
     max_epochs: float | None = None
     eval_every_s: float = 15.0
+    # At most this share of the training time goes to evaluating (None: evaluate every eval_every_s
+    # however long it takes): a big network on a slow CPU took 9 s to read its validation text.
+    eval_share_max: float | None = None
     eval_max_tokens: int = 200_000
     progress_every_s: float = 0.1
     threads: int | None = None  # None: measured while training (seussbot.threads)
@@ -253,6 +256,7 @@ class Trainer:
         eval_loss_sum, eval_loss_count = 0.0, 0
         clock = time.perf_counter()  # training time is perf_counter() - clock, time away excluded
         last_progress = last_eval = clock
+        eval_cost_s = 0.0  # how long the last evaluation took
         reason = "budget"
         self.model.train()
 
@@ -315,9 +319,10 @@ class Trainer:
                 st.elapsed_s = start_elapsed + (now - clock)
                 news.append(self._progress(loss_sum / loss_count, lr, start_step, start_elapsed, epoch_tokens))
                 loss_sum, loss_count, last_progress = 0.0, 0, now
-            if now - last_eval >= cfg.eval_every_s:
+            if now - last_eval >= self._eval_gap_s(eval_cost_s):
                 news += self._evaluate(eval_loss_sum / max(1, eval_loss_count), last_good, fraction)
                 eval_loss_sum, eval_loss_count, last_eval = 0.0, 0, time.perf_counter()
+                eval_cost_s = last_eval - now
                 hidden = None if isinstance(news[-1], Recovered) else hidden
             clock += yield from self._hand_over(news)
             if cfg.early_stop is not None and st.evals_since_best >= cfg.early_stop:
@@ -328,6 +333,14 @@ class Trainer:
         if eval_loss_count:
             yield from self._hand_over(self._evaluate(eval_loss_sum / eval_loss_count, last_good, fraction))
         yield Finished(st.step, "stopped" if self._stopping.is_set() else reason, st.elapsed_s)
+
+    def _eval_gap_s(self, eval_cost_s: float) -> float:
+        """Seconds from one evaluation's end to the next: `eval_every_s`, stretched so that
+        evaluations, each as long as the last one, take at most `eval_share_max` of the time."""
+        share = self.config.eval_share_max
+        if not share:
+            return self.config.eval_every_s
+        return max(self.config.eval_every_s, eval_cost_s * (1 - share) / share)
 
     def budget_fraction(self) -> float | None:
         """How much of the budget is spent now (None: training until stopped)."""
@@ -425,14 +438,18 @@ class Trainer:
         return events
 
     def _memorising(self) -> bool:
-        """Validation worse for several evaluations while the training loss went on falling."""
+        """Validation worse for several evaluations while the training loss went on falling.
+
+        Both by more than noise: on a plateau (homecoming's, before its LSTM finds the rule)
+        validation wobbles by 2% while the training loss stays flat, and that is not memorising."""
         st = self.state
         if st.evals_since_best < self.config.memorising_after or self._warned_for_best == st.best_step:
             return False
         at_best = next((p for p in reversed(st.history) if p.step == st.best_step), None)
         latest = st.history[-1]
-        rose = latest.val_loss > st.best_val_loss * (1 + self.MEMORISING_RISE)  # more than noise
-        return at_best is not None and rose and latest.train_loss < at_best.train_loss
+        rose = latest.val_loss > st.best_val_loss * (1 + self.MEMORISING_RISE)
+        fell = at_best is not None and latest.train_loss < at_best.train_loss * (1 - self.MEMORISING_RISE)
+        return rose and fell
 
     def best_state(self) -> tuple[dict[str, torch.Tensor], int, float | None]:
         """(weights, step, validation loss) of the best weights, or of the current ones before any evaluation."""

@@ -37,6 +37,21 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture) -> None:
         assert command in out
 
 
+def test_every_command_has_working_help(capsys: pytest.CaptureFixture) -> None:
+    """argparse formats help lazily, so a stray % in one option's help crashes only that command's --help."""
+    import argparse
+
+    from seussbot.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(commands.choices) >= 10
+    for name in commands.choices:
+        with pytest.raises(SystemExit) as exit_:
+            main([name, "--help"])
+        assert exit_.value.code == 0, name
+        assert "usage: seussbot " + name in capsys.readouterr().out
+
+
 def test_train_then_sample_models_and_info(story_file: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["train", str(story_file), "--steps", "60", "--out", "tale", "--sample-length", "30", *FAST]) == 0
     capsys.readouterr()

@@ -127,6 +127,24 @@ def test_memorising_is_said_once_with_the_step_of_the_best(story_file: Path, mon
     assert "getting worse since step 3" in said[0].message and "from step 3, is kept" in said[0].message
 
 
+def test_a_plateau_that_wobbles_is_not_called_memorising(story_file: Path) -> None:
+    """homecoming's LSTM before it finds the rule: validation 2% above its best for a while, training flat."""
+    from seussbot.train import HistoryPoint
+
+    with TrainingSession.create(str(story_file), max_steps=1, threads=1, preset="tiny") as session:
+        trainer, state = session.trainer, session.state
+
+        def after_best(train_losses: list[float], val_losses: list[float]) -> bool:
+            state.history = [HistoryPoint(100, 0, 0.0, 0.1445, 0.1531)]
+            state.history += [HistoryPoint(101 + i, 0, 0.0, t, v) for i, (t, v) in enumerate(zip(train_losses, val_losses))]
+            state.best_step, state.best_val_loss, state.evals_since_best = 100, 0.1531, len(val_losses)
+            trainer._warned_for_best = None
+            return trainer._memorising()
+
+        assert not after_best([0.1448, 0.1446, 0.1443], [0.1549, 0.1537, 0.1563])  # wobbling, training flat
+        assert after_best([0.1350, 0.1300, 0.1250], [0.1549, 0.1580, 0.1610])  # training falls, validation rises
+
+
 def test_early_stop_ends_after_k_evaluations_without_improvement(story_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     scripted_validation(monkeypatch, [2.0, 1.0, 1.1, 1.2])
     with TrainingSession.create(str(story_file), max_steps=50, threads=1, preset="tiny", eval_every_s=0.0, early_stop=2) as session:

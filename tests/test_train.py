@@ -105,3 +105,32 @@ def test_resume_with_minutes_means_more_minutes(story_file: Path) -> None:
     list(again.events())
     assert again.trainer.state.elapsed_s >= spent + 0.05 * 60 * 0.9
     assert again.trainer.state.step > first.trainer.state.step
+
+
+def test_evaluations_keep_to_their_share_of_the_training_time(story_file: Path, monkeypatch) -> None:
+    """A slow evaluation (here 40 ms against steps of a few ms) is spaced out so that evaluating takes
+    at most `eval_share_max` of the time; without the cap, every step evaluates."""
+    import seussbot.train as train
+
+    real_read = train.read_text
+
+    def slow_read(*args, **kwargs):
+        time.sleep(0.04)
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(train, "read_text", slow_read)
+    counts = {}
+    for share in (None, 0.1):
+        with TrainingSession.create(
+            str(story_file), max_steps=60, threads=1, preset="tiny", eval_every_s=0.0, eval_share_max=share, early_stop=None
+        ) as session:
+            started = time.perf_counter()
+            events = list(session.events())
+            spent = time.perf_counter() - started
+        evaluations = sum(isinstance(e, Evaluation) for e in events)
+        counts[share] = (evaluations, spent)
+    uncapped, capped = counts[None][0], counts[0.1][0]
+    assert uncapped >= 60  # each step, and once more at the end
+    # Each evaluation is followed by at least 9 times its length of training: at most about a tenth evaluating.
+    assert capped * 0.04 <= 0.1 * counts[0.1][1] + 0.04 * 2, counts
+    assert 2 <= capped < uncapped / 4, counts

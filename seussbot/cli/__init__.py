@@ -91,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--dropout", type=within(limits.DROPOUT), help=f"dropout between layers, {limits.DROPOUT.span}")
     train.add_argument(
         "--eval-every", type=positive_float, metavar="SECONDS",
-        help=f"seconds between validations (default {defaults.EVAL_EVERY_S_SMALL:g}, or {defaults.EVAL_EVERY_S_LARGE:g} for large corpora)",
+        help=(
+            f"seconds between validations (default {defaults.EVAL_EVERY_S_SMALL:g}, or {defaults.EVAL_EVERY_S_LARGE:g} for large "
+            f"corpora), stretched so that validating takes at most {defaults.EVAL_SHARE_MAX * 100:.0f}%% of the time"
+        ),
     )
     train.add_argument(
         "--early-stop", type=whole_number, metavar="K",
