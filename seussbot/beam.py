@@ -80,7 +80,7 @@ def _search(text: Continuation, vocab: Vocab, prompt: str, prompt_ids: list[int]
         for i in range(len(prompt_ids) - n + 1):
             first.seen = _remember(first.seen, tuple(prompt_ids[i : i + n]))
     beam, finished = [first], []
-    log_probs = torch.log_softmax(text.logits.float(), dim=-1).unsqueeze(0)
+    log_probs = torch.log_softmax(torch.from_numpy(text.logits), dim=-1).unsqueeze(0)
     state = text.state
     length = config.until.length(config.length) if config.until else config.length
     width, size = config.width, len(vocab)

@@ -14,13 +14,12 @@ model's pick or the person's.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 import random
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import torch
 
 from seussbot import limits
@@ -112,19 +111,15 @@ def new_dice(seed: int | None) -> random.Random:
     return random.Random(seed)
 
 
-def draw(weights: torch.Tensor, dice: random.Random) -> int:
+def draw(weights: np.ndarray, dice: random.Random) -> int:
     """A token drawn with chance proportional to `weights` (not normalised): the inverse of the running sum at a uniform point.
 
     `torch.multinomial` would do, but for one draw from a small vocabulary it
-    costs more than a whole step of a 2x256 LSTM; a running sum in Python is a
-    few microseconds for a few hundred tokens, and torch's is used past that.
+    costs more than a whole step of a 2x256 LSTM; a running sum and a binary
+    search in NumPy take a few microseconds at any vocabulary size.
     """
-    u = dice.random()
-    if weights.numel() <= 512:
-        running = list(itertools.accumulate(weights.tolist()))
-        return min(bisect.bisect(running, u * running[-1]), len(running) - 1)
-    running_t = weights.cumsum(0)
-    return min(int(torch.searchsorted(running_t, running_t[-1:] * u)), weights.numel() - 1)
+    running = np.cumsum(weights)
+    return min(int(np.searchsorted(running, dice.random() * running[-1], side="right")), len(running) - 1)
 
 
 def reading(vocab: Vocab, ids: list[int]) -> list[int]:
@@ -166,42 +161,44 @@ class Continuation:
                 self.logits, self.state = self.stepper.read(ids)
             else:
                 self.logits, self.state = read_prompt(self.model, ids)
-        self._probs: torch.Tensor | None = None
+        self.logits = as_numpy(self.logits)
+        self._probs: np.ndarray | None = None
+        self._log_probs: np.ndarray | None = None
         self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1).unbind(0)  # token id -> a (1,) tensor, made once
 
     @property
-    def probs(self) -> torch.Tensor:
-        """The model's odds for the next token, at temperature 1."""
+    def probs(self) -> np.ndarray:
+        """The model's odds for the next token, at temperature 1 (float64, so that odds of 1e-9 stay exact)."""
         if self._probs is None:
-            self._probs = torch.softmax(self.logits.float(), dim=-1)
+            self._probs, self._log_probs = _softmax(self.logits)
         return self._probs
 
-    def entropy_bits(self) -> torch.Tensor:
-        """How unsure the model is of the next token, in bits (a 0-d tensor)."""
-        return torch.special.entr(self.probs).sum() / math.log(2)
+    def entropy_bits(self) -> float:
+        """How unsure the model is of the next token, in bits."""
+        probs = self.probs
+        return -float(probs @ self._log_probs) / math.log(2)
 
     def top(self, k: int) -> list[Candidate]:
         """The k likeliest next tokens, best first."""
-        top = torch.topk(self.probs, min(k, len(self.vocab)))
-        return [Candidate(self.vocab.tokens[i], p) for p, i in zip(top.values.tolist(), top.indices.tolist())]
+        probs, tokens = self.probs, self.vocab.tokens
+        best = _likeliest(probs, k)
+        return [Candidate(tokens[i], p) for i, p in zip(best.tolist(), probs[best].tolist())]
 
     def choose(self, config: SampleConfig, dice: random.Random) -> int:
         """The model's pick for the next token, under `config`'s temperature, top-k and top-p."""
         if config.temperature == 0 or config.top_k == 1:
-            return int(torch.argmax(self.logits))
+            return int(np.argmax(self.logits))
         if config.top_k is None and config.top_p is None:  # p ** (1/T) is softmax(logits / T), unnormalised
-            weights = self.probs if config.temperature == 1 else self.probs.pow(1 / config.temperature)
+            weights = self.probs if config.temperature == 1 else self.probs ** (1 / config.temperature)
             return draw(weights, dice)
         return _choose(self.logits, config, dice)
 
     def take(self, token_id: int, by: By = "model") -> Step:
         """Write `token_id`: what the model thought of it here, then the network reads it."""
-        probs = self.probs
-        top = torch.topk(probs, self.candidates)
-        entropy_nats = torch.special.entr(probs).sum()
-        numbers = torch.cat((top.values, top.indices.float(), entropy_nats.view(1), probs.narrow(0, token_id, 1))).tolist()
-        k = self.candidates
-        tokens = self.vocab.tokens
+        probs, tokens = self.probs, self.vocab.tokens
+        best = _likeliest(probs, self.candidates)
+        candidates = tuple(Candidate(tokens[i], p) for i, p in zip(best.tolist(), probs[best].tolist()))
+        entropy_bits, prob = self.entropy_bits(), float(probs[token_id])
         token = tokens[token_id]
         gates = None
         ids = self._rows[token_id]
@@ -209,32 +206,54 @@ class Continuation:
             logits, self.state = self.stepper.step(ids, self.state)
         else:
             logits, self.state, gates = self.model.step(ids, self.state, with_gates=True)
-        self.logits, self._probs = logits[0], None
+        self.logits, self._probs = as_numpy(logits[0]), None
         return Step(
             token=token,
             text=self.join.join(self.vocab.level, token),
-            prob=numbers[-1],
-            entropy_bits=numbers[-2] / math.log(2),
-            candidates=tuple(Candidate(tokens[int(i)], p) for p, i in zip(numbers[:k], numbers[k : 2 * k])),
+            prob=prob,
+            entropy_bits=entropy_bits,
+            candidates=candidates,
             gates=[_squeeze(g) for g in gates] if gates else None,
             by=by,
         )
 
 
-def _choose(logits: torch.Tensor, config: SampleConfig, dice: random.Random) -> int:
+def as_numpy(logits: torch.Tensor) -> np.ndarray:
+    """A (vocab,) row of logits as float32 NumPy: free on the CPU (shared memory), one copy from a GPU."""
+    return logits.detach().float().cpu().numpy()
+
+
+def _softmax(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and their logarithms (float64), from logits: log p = z - log sum exp z, z = logits - max."""
+    shifted = logits.astype(np.float64)
+    shifted -= shifted.max()
+    log_probs = shifted - math.log(float(np.exp(shifted).sum()))
+    return np.exp(log_probs), log_probs
+
+
+def _likeliest(probs: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest of `probs`, largest first (ties: the lower index first, as a stable sort gives)."""
+    k = min(k, len(probs))
+    if k >= len(probs):
+        return np.argsort(-probs, kind="stable")
+    part = np.argpartition(-probs, k - 1)[:k]
+    return part[np.lexsort((part, -probs[part]))]
+
+
+def _choose(logits: np.ndarray, config: SampleConfig, dice: random.Random) -> int:
     if config.temperature == 0:
-        return int(torch.argmax(logits))
-    scaled = logits.float() / config.temperature
-    if config.top_k is not None and config.top_k < scaled.numel():
-        kth = torch.topk(scaled, config.top_k).values[-1]
-        scaled = scaled.masked_fill(scaled < kth, -math.inf)
+        return int(np.argmax(logits))
+    scaled = logits.astype(np.float64) / config.temperature
+    if config.top_k is not None and config.top_k < scaled.size:
+        kth = np.partition(scaled, scaled.size - config.top_k)[scaled.size - config.top_k]
+        scaled[scaled < kth] = -math.inf
     if config.top_p is not None and config.top_p < 1.0:
-        order = torch.argsort(scaled, descending=True)
-        cumulative = torch.cumsum(torch.softmax(scaled[order], dim=-1), dim=-1)
+        probs = _softmax(scaled)[0]
+        order = np.argsort(-probs, kind="stable")
+        before = np.cumsum(probs[order]) - probs[order]
         # Keep the smallest set whose mass reaches top_p: a token goes only if the ones before it already got there.
-        drop = cumulative - torch.softmax(scaled[order], dim=-1) >= config.top_p
-        scaled[order[drop]] = -math.inf
-    return draw(torch.softmax(scaled, dim=-1), dice)
+        scaled[order[before >= config.top_p]] = -math.inf
+    return draw(_softmax(scaled)[0], dice)
 
 
 def _squeeze(gates: LayerGates) -> LayerGates:

@@ -49,18 +49,26 @@ TRAP_ODDS = {
 }
 
 
-def test_the_stepper_computes_what_the_network_computes() -> None:
+@pytest.mark.parametrize("numpy", [True, False], ids=["numpy (the CPU path)", "torch (the GPU path)"])
+@pytest.mark.parametrize("layers", [1, 3])
+def test_the_stepper_computes_what_the_network_computes(numpy: bool, layers: int) -> None:
     torch.manual_seed(0)
     for cell in ("lstm", "gru", "rnn"):
-        model = CharRNN(ModelConfig(cell, 30, hidden_size=48, layers=2, embed_dim=12)).eval()
+        model = CharRNN(ModelConfig(cell, 30, hidden_size=48, layers=layers, embed_dim=12)).eval()
         ids = torch.randint(0, 30, (3, 25))
-        expected, _ = model(ids)
-        stepper = Stepper(model)
-        state = stepper.from_model_state(model.initial_state(3))
+        start = model.initial_state(3)
+        start = tuple(torch.randn_like(s) for s in start) if cell == "lstm" else torch.randn_like(start)  # type: ignore[union-attr]
+        expected, _ = model(ids, start)
+        stepper = Stepper(model, numpy=numpy)
+        state = stepper.from_model_state(start)
         got = []
         for t in range(ids.shape[1]):
             logits, state = stepper.step(ids[:, t], state)
             got.append(logits)
+            if t == 10:  # a beam reorders its sequences: the state follows its rows
+                order = torch.tensor([2, 0, 1])
+                state, ids, expected = state.select(order), ids[order], expected[order]
+                got = [g[order] for g in got]
         assert torch.allclose(torch.stack(got, dim=1), expected, atol=1e-5), cell
         assert not logits.requires_grad  # no graph is recorded, though no no_grad is entered
 
