@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 from seussbot.compare import NGRAM, ModelResult, far_band, far_share, lesson
 from seussbot.errors import SeussbotError
 from seussbot.tui import format as fmt
-from seussbot.tui.widgets.footer import CalmFooter
+from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.line_chart import Line, LineChart
 from seussbot.tui.widgets.mistake_marks import as_marks, mark_styles, tally_content
 from seussbot.tui.widgets.series import Series
@@ -152,7 +152,7 @@ class CompareScreen(Screen):
             with Horizontal(id="columns"):
                 for cell in self.cells:
                     yield ModelColumn(cell, cell.upper())
-        yield CalmFooter()
+        yield KeyFooter()
 
     def _lines(self, series: dict[str, Series]) -> list[Line]:
         return [Line(cell, SERIES_CLASSES[cell], s) for cell, s in series.items()]

@@ -26,7 +26,7 @@ from seussbot.errors import SeussbotError
 from seussbot.inside.tracks import TRACKS
 from seussbot.tui.widgets.cursor_inspector import CursorInspector, shown
 from seussbot.tui.widgets.equations_view import EquationsView
-from seussbot.tui.widgets.footer import CalmFooter
+from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.gate_strips import GateStrips
 from seussbot.tui.widgets.inside_panels import CellsList, WeightsTable
 from seussbot.tui.widgets.inside_text import InsideText
@@ -163,7 +163,7 @@ class InsideScreen(Screen):
                     yield EquationsView("")
                 yield CellsList(id="inside-cells")
                 yield WeightsTable("", id="inside-weights")
-        yield CalmFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.request.name or self.request.model or "look inside"

@@ -23,7 +23,7 @@ from seussbot.store import ModelSummary
 from seussbot.tui import format as fmt
 from seussbot.tui.screens.catalog import Catalog, CorpusDetails, CorpusEntry
 from seussbot.tui.screens.choices import TrainChoice
-from seussbot.tui.widgets.footer import CalmFooter
+from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.library_details import LibraryDetails
 
 
@@ -69,7 +69,7 @@ class LibraryScreen(Screen):
             yield items
             details = LibraryDetails(id="details")
             yield details
-        yield CalmFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "pick a corpus to train, or a model to play with"

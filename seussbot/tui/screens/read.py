@@ -22,7 +22,7 @@ from textual.widgets import Header, Static
 
 from seussbot.errors import SeussbotError
 from seussbot.tui.widgets.breakdown_bars import BreakdownBars
-from seussbot.tui.widgets.footer import CalmFooter
+from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.read_view import ReadView
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.surprise_scale import MODES, ScaleLegend
@@ -103,7 +103,7 @@ class ReadScreen(Screen):
                 with Vertical(id="cursor-panel", classes="panel") as panel:
                     panel.border_title = "At the cursor"
                     yield Static("Move with the arrow keys; n jumps to the next error.", id="at-cursor")
-        yield CalmFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "surprise and errors, as Karpathy, Johnson & Fei-Fei sorted them"

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from seussbot.errors import SeussbotError
 from seussbot.tui.widgets.decoding import BEAM_NO_REPEAT, BEAM_WIDTH
-from seussbot.tui.widgets.footer import CalmFooter
+from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.mistake_marks import as_marks, mark_styles, tally_content
 from seussbot.tui.widgets.model_source import ModelSource
 from seussbot.tui.widgets.stream_view import StreamView
@@ -65,7 +65,7 @@ class VersusScreen(ModalScreen[None]):
                         yield Static(title, classes="side-title", markup=False)
                         yield StreamView("", id=f"{side}-view")
                         yield Static("", id=f"{side}-tally", classes="side-tally")
-        yield CalmFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for view in self.query(StreamView):
