@@ -109,6 +109,11 @@ class Stepper:
         self._last = (key, logits, state)
         return logits, state
 
+    def has_read(self, ids: list[int]) -> bool:
+        """Whether `read(ids)` would cost nothing now (it is the prompt read last)."""
+        last = self._last
+        return last is not None and last[0] == tuple(ids)
+
     def _step_through(self, ids: tuple[int, ...], logits: torch.Tensor | None, state: StepState) -> tuple[torch.Tensor, StepState]:
         rows = torch.tensor(ids, device=self.input_table.device).view(-1, 1)
         for row in rows:

@@ -125,27 +125,23 @@ def write_and_judge(
     `cut=batch.cut` from the last batch). The first batch holds the first step
     alone, sent as soon as it is written.
     """
-    import torch
-
     from seussbot.mistakes import MistakeStream
 
     judge = MistakeStream(profile, prompt) if profile is not None else None
     steps: list["Step"] = []
-    last = -float("inf")  # the first step goes out at once
     written = 0
-    torch.set_num_threads(1)
-    with torch.inference_mode():
-        for step in decode(model, vocab, prompt, settings, with_gates=with_gates):
-            if cancelled():
-                return
-            steps.append(step)
-            written += 1
-            if time.monotonic() - last >= batch_s:
-                found = judge.feed("".join(s.text for s in steps)) if judge else []
-                yield Batch(steps, found, Tally.of(judge) if judge else None)
-                steps, last = [], time.monotonic()
-    if cancelled():
-        return
+    writing = _Writing(lambda: decode(model, vocab, prompt, settings, with_gates=with_gates))
+    wait = 0.0  # the first step goes out at once
+    while True:
+        steps, more = writing.next_steps(wait, cancelled)
+        if writing.cancelled:
+            return
+        written += len(steps)
+        if not more:
+            break
+        found = judge.feed("".join(s.text for s in steps)) if judge else []
+        yield Batch(steps, found, Tally.of(judge) if judge else None)
+        wait = batch_s
     # Every token the settings allow was written, so the length stopped it (an `until` stops
     # before its limit); a character-level network may be in the middle of a word then.
     cut = written == settings.most_tokens and vocab.level == "char"
@@ -153,6 +149,46 @@ def write_and_judge(
     if judge is not None:
         found += judge.finish(cut=cut)
     yield Batch(steps, found, Tally.of(judge) if judge else None, done=True, cut=cut)
+
+
+class _Writing:
+    """The steps of a writing, pulled a batch at a time, each batch under torch's inference mode on one thread.
+
+    The mode and the thread count are set and restored around each batch, never
+    held across a `yield`: torch keeps both per thread, and a stream may be
+    started on one thread (the screen writes the first letter itself) and carried
+    on by another. Held across the yield, the screen's thread stayed in inference
+    mode and training started from it later failed.
+    """
+
+    def __init__(self, start: Callable[[], Iterator["Step"]]) -> None:
+        self._start, self._steps = start, None
+        self.cancelled = False
+
+    def next_steps(self, wait_s: float, cancelled: Callable[[], bool]) -> tuple[list["Step"], bool]:
+        """The steps written in the next `wait_s` seconds (at least one), and whether more may follow."""
+        import torch
+
+        taken: list["Step"] = []
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # writing is one token at a time: more threads would only contend with training
+        try:
+            with torch.inference_mode():
+                if self._steps is None:
+                    self._steps = iter(self._start())
+                due = time.monotonic() + wait_s
+                for step in self._steps:
+                    if cancelled():
+                        self.cancelled = True
+                        return taken, False
+                    taken.append(step)
+                    if time.monotonic() >= due:
+                        return taken, True
+        finally:
+            torch.set_num_threads(threads)
+        if cancelled():
+            self.cancelled = True
+        return taken, False
 
 
 def decode(

@@ -255,3 +255,39 @@ async def test_a_path_arriving_as_a_burst_on_the_library_is_a_path_however_it_be
         app.post_message(events.Paste("tuitest/other.txt"))  # pasted, and no file by that name here: still a path
         await until(lambda: isinstance(app.screen, ImportScreen))
         await until(lambda: app.screen.query_one("#import-path", Input).value == "tuitest/other.txt", timeout=10)
+
+
+async def test_enter_writes_the_first_letter_before_it_returns_when_the_prompt_was_read_ahead(story: str) -> None:
+    """The first letter is written on the screen's thread, so it is drawn in the frame that shows the Enter."""
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_ready(app, pilot)
+        writer = studio.writer
+        await until(lambda: writer.source is not None)
+        await pilot.press("slash", *"Ann ")
+        writer.prepared.prepare(writer.source, "Ann ")  # what the preparer thread does as the prompt is typed
+        writer.write()
+        pieces = writer.view.written.pieces
+        assert any(p.prob is not None for p in pieces), "the first letter waits for a worker"
+        await until(lambda: not writer.busy)
+        assert len(writer.view.text) > len("Ann ") + 1  # the worker wrote the rest
+
+
+async def test_the_footer_is_one_line_of_keys_that_follows_the_state_and_takes_clicks(story: str) -> None:
+    from seussbot.tui.widgets.footer import KeyFooter
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        studio = await open_studio_ready(app, pilot)
+        footer = studio.query_one(KeyFooter)
+        await pilot.pause()
+        line = footer.render().plain
+        assert "space Train" in line and line.endswith("│^p palette") and len(line) <= 60
+        assert "…" in line  # the keys that do not fit at 60 columns end in an ellipsis, not in the palette key
+        await pilot.press("space")
+        await until(lambda: studio.state == "running")
+        await pilot.pause()
+        assert "space Pause" in footer.render().plain
+        start, _end, item = next(span for span in footer._spans if span[2].description == "Pause")
+        await pilot.click(KeyFooter, offset=(start + 1, 0))
+        await until(lambda: studio.state == "paused")

@@ -76,3 +76,26 @@ def test_cancelling_stops_the_stream(story_file: Path) -> None:
                                      cancelled=lambda: len(seen) >= 1, batch_s=0.0):
             seen.append(batch)
     assert len(seen) == 1 and not seen[0].done
+
+
+def test_a_stream_started_on_one_thread_and_carried_on_by_another_leaves_the_first_as_it_was(story_file: Path) -> None:
+    """The studio writes the first letter on the screen's thread and a worker writes the rest."""
+    import threading
+
+    import torch
+
+    with trained(story_file) as session:
+        model = session.snapshot_model()
+        threads = torch.get_num_threads()
+        batches = write_and_judge(model, session.vocab, "Ann ", WriteSettings(0.8, 80, seed=2), batch_s=0.0)
+        first = next(batches)
+        assert len(first.steps) == 1
+        assert not torch.is_inference_mode_enabled() and torch.get_num_threads() == threads
+        rest: list = []
+        worker = threading.Thread(target=lambda: rest.extend(batches))
+        worker.start()
+        worker.join()
+        assert not torch.is_inference_mode_enabled() and torch.get_num_threads() == threads
+        assert torch.ones(1, requires_grad=True).mul(2).requires_grad  # autograd still records here
+        again = [s for b in write_and_judge(model, session.vocab, "Ann ", WriteSettings(0.8, 80, seed=2)) for s in b.steps]
+    assert [s.token for b in [first, *rest] for s in b.steps] == [s.token for s in again]

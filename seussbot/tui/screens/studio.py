@@ -26,7 +26,7 @@ from seussbot.errors import SeussbotError
 from seussbot.opening import TrainRequest, open_session
 from seussbot.runner import Failed, Runner, Saved, SaveFailed
 from seussbot.tui import format as fmt
-from seussbot.tui.widgets.footer import CalmFooter
+from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
 from seussbot.tui.widgets.line_chart import Line, LineChart
@@ -148,7 +148,7 @@ class StudioScreen(Screen):
             with Vertical(id="timeline-panel", classes="panel") as panel:
                 panel.border_title = "Timeline"
                 yield TimelinePanel(id="samples")
-        yield CalmFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.request.model or self.request.corpus or "studio"
@@ -164,7 +164,7 @@ class StudioScreen(Screen):
         self.set_class(height < 34, "-short")
         self.set_class(height < 23 or width < 70, "-tiny")
         self.set_class(width < 100, "-narrow")
-        self.query_one(CalmFooter).compact = width < 80  # every key label still fits at 60 columns
+        self.query_one(KeyFooter).compact = width < 80  # every key label still fits at 60 columns
 
     @property
     def stats(self) -> TrainingStats:

@@ -77,6 +77,21 @@ class Prepared:
         except PromptError:
             pass  # said when the person presses Enter
 
+    def ready(self, source: "ModelSource", prompt: str) -> "Stepper | None":
+        """The prepared stepper if it is recent, from `source`, and has read `prompt` already, else None; never waits.
+
+        With it, the first letter costs a step (a few ms), so the screen thread can write it itself.
+        """
+        from seussbot.errors import PromptError
+        from seussbot.sample import reading
+
+        with self._lock:
+            stepper = self._stepper if source is self._source and time.monotonic() - self._at <= MAX_AGE_S else None
+        try:
+            return stepper if stepper is not None and stepper.has_read(reading(source.vocab, source.vocab.encode(prompt))) else None
+        except PromptError:
+            return None  # the worker's writing says what is wrong with it
+
     def take(self, source: "ModelSource") -> "Stepper | CharRNN":
         """The prepared stepper if it is recent and from `source`, else a fresh snapshot."""
         with self._lock:

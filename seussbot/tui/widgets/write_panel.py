@@ -10,7 +10,7 @@ model weighed at that character, and what a marked mistake is.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,9 +19,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from seussbot.errors import SeussbotError
+from seussbot.tui.pacing import Pace
 from seussbot.tui.widgets.choose_mode import ChooseMode
 from seussbot.tui.widgets.decoding import decoding_status, next_decoding
 from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles, tally_content
@@ -31,6 +32,9 @@ from seussbot.tui.widgets.prob_legend import ProbLegend
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.written import Mark, Written, as_written
 from seussbot.writing import Tally, WriteSettings
+
+if TYPE_CHECKING:
+    from seussbot.writing import Batch
 
 
 class PromptInput(Input):
@@ -42,10 +46,12 @@ class PromptInput(Input):
 class WritePanel(Vertical):
     class Wrote(Message):
         def __init__(
-            self, writing: int, pieces: list[Written], marks: list[Mark], tally: Tally | None, cut: bool = False
+            self, writing: int, pieces: list[Written], marks: list[Mark], tally: Tally | None, cut: bool = False,
+            pace: Pace | None = None,
         ) -> None:
             super().__init__()
             self.writing, self.pieces, self.marks, self.tally, self.cut = writing, pieces, marks, tally, cut
+            self.pace = pace
 
     class Done(Message):
         def __init__(self, writing: int, error: str | None = None) -> None:
@@ -75,7 +81,6 @@ class WritePanel(Vertical):
         self.show_settings()
         self._style_marks()
         self.app.theme_changed_signal.subscribe(self, lambda _: self._style_marks())
-        self.query_one("#tally").display = False
 
     def _style_marks(self) -> None:
         self.view.set_mark_styles(mark_styles(self.view.background_colors[1]))
@@ -147,7 +152,7 @@ class WritePanel(Vertical):
 
     def _status(self, content: Content, error: bool = False) -> None:
         status = self.query_one("#write-status", Label)
-        status.update(content)
+        status.update(content, layout=False)  # one row (CSS), whatever it says: no layout pass per status
         status.set_class(error, "-problem")
 
     # -- writing ---------------------------------------------------------------------
@@ -157,11 +162,42 @@ class WritePanel(Vertical):
         self.screen.set_focus(self.view)  # written: keys are the studio's again (space pauses); / types more
 
     def write(self) -> None:
+        """Write from the prompt: the first letter here and now if a prepared stepper has read the prompt, the rest in a worker.
+
+        The first letter written on the screen's thread (one step, a few ms) is drawn in the
+        same frame as Enter's own changes; handed to a worker, it waited for the worker
+        thread to start and for a frame of its own (measured in a pty: 35-60 ms later).
+        """
         prompt = self._begin()
-        if prompt is not None:
-            self.busy = True
-            self.show_settings("writing…")
-            self._write(self.writing, self.source, prompt, self.settings)
+        if prompt is None:
+            return
+        self.busy = True
+        self.show_settings("writing…")
+        source, writing, settings = self.source, self.writing, self.settings
+        assert source is not None
+        worker: dict[str, Worker] = {}  # the worker that carries the writing on, once it runs
+
+        def cancelled() -> bool:
+            return writing != self.writing or ("it" in worker and worker["it"].is_cancelled)
+
+        batches, pace = None, Pace()
+        stepper = self.prepared.ready(source, prompt)
+        if stepper is not None:
+            from seussbot.writing import write_and_judge
+
+            batches = write_and_judge(stepper, source.vocab, prompt, settings, source.profile, cancelled=cancelled)
+            try:
+                first = next(batches, None)
+            except SeussbotError as error:
+                self._done(self.Done(writing, str(error)))
+                return
+            if first is not None:
+                pace.sent()  # the worker starts once this is drawn: until then it would take the interpreter from the drawing
+                self._wrote(self.Wrote(writing, [as_written(step) for step in first.steps], as_marks(first.mistakes), first.tally, first.cut, pace))
+            if first is None or first.done:
+                self._done(self.Done(writing))
+                return
+        self._write(writing, source, prompt, settings, batches, pace, cancelled, worker)
 
     def choose(self) -> None:
         """Choose-your-own writing from the prompt, or back to streamed writing if already choosing."""
@@ -193,17 +229,22 @@ class WritePanel(Vertical):
             mode.leave()
 
     @work(thread=True, exclusive=True, group="write")
-    def _write(self, writing: int, source: ModelSource, prompt: str, settings: WriteSettings) -> None:
+    def _write(
+        self, writing: int, source: ModelSource, prompt: str, settings: WriteSettings,
+        batches: "Iterator[Batch] | None", pace: Pace, cancelled: Callable[[], bool], worker: dict[str, Worker],
+    ) -> None:
         from seussbot.writing import write_and_judge
 
-        worker = get_current_worker()
+        worker["it"] = get_current_worker()
         try:
-            batches = write_and_judge(
-                self.prepared.take(source), source.vocab, prompt, settings, source.profile, cancelled=lambda: worker.is_cancelled
-            )
+            if batches is None:
+                batches = write_and_judge(self.prepared.take(source), source.vocab, prompt, settings, source.profile, cancelled=cancelled)
+            pace.wait_until_drawn()
             for batch in batches:
                 pieces = [as_written(step) for step in batch.steps]
-                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally, batch.cut))
+                pace.sent()
+                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally, batch.cut, pace))
+                pace.wait_until_drawn()  # the screen draws this batch before the writer takes the interpreter back
         except SeussbotError as error:
             self.post_message(self.Done(writing, str(error)))
             return
@@ -212,7 +253,11 @@ class WritePanel(Vertical):
     @on(Wrote)
     def _wrote(self, message: Wrote) -> None:
         if message.writing != self.writing:
+            if message.pace:
+                message.pace.release()
             return
+        if message.pace:
+            message.pace.drawn_by(self)
         if message.pieces:
             self.view.append(message.pieces)
         if message.marks:
@@ -224,13 +269,9 @@ class WritePanel(Vertical):
             self._show_tally(message.tally)
 
     def _show_tally(self, tally: Tally) -> None:
-        """Update the counters; lay the panel out again only if they need another row."""
+        """Update the counters, in rows kept for them (CSS): a layout pass here delayed the first letter by 30 ms."""
         widget = self.query_one("#tally", Static)
-        content = tally_content(tally, widget.size.width or self.size.width)
-        rows = content.plain.count("\n") + 1
-        widget.update(content, layout=not widget.display or rows != getattr(self, "_tally_rows", 0))
-        widget.display = True
-        self._tally_rows = rows
+        widget.update(tally_content(tally, widget.size.width or self.size.width), layout=False)
 
     def on_resize(self) -> None:
         if self.tally is not None:  # lay the items out again for the new width
