@@ -128,7 +128,7 @@ class Probe:
         return self.score(reading)
 
     def learned(self, before: float | None, now: ProbeResult) -> bool:
-        """True when the overall share has just reached the grammar's mark."""
+        """True when the overall share has just reached the grammar's mark; `before` is the best share until now."""
         share = now.share
         mark = self.spec.learned_at
         return share is not None and share >= mark and (before is None or before < mark)

@@ -419,7 +419,9 @@ class Trainer:
         else:
             st.evals_since_best += 1
         probed = self.probe.score(reading) if self.probe is not None else None
-        before = next((p.probe for p in reversed(st.history) if p.probe is not None), None)
+        # The best share so far, not the last: a share wobbling around the mark crossed it again at
+        # every other evaluation, and "learned at step N" was said five times with five steps.
+        before = max((p.probe for p in st.history if p.probe is not None), default=None)
         point = HistoryPoint(st.step, st.tokens_seen, round(st.elapsed_s, 3), train_loss, val_loss)
         if probed is not None:
             point.probe, point.probe_bands = probed.share, probed.shares

@@ -105,3 +105,25 @@ def test_a_reopened_model_keeps_its_probe_history_and_does_not_announce_again() 
     finally:
         resumed.close()
     assert not [e for e in events if isinstance(e, Learned)]
+
+
+def test_a_share_wobbling_around_the_mark_is_announced_once(monkeypatch) -> None:
+    """Homecoming's LSTM went 45%, 55%, 48%, 60%... near its jump, and was told it learned at every other step."""
+    from seussbot.probe import BandShare, ProbeResult
+
+    wobble = iter([20, 55, 45, 60, 48, 70, 49, 80] + [90] * 1000)
+
+    def scripted(self, reading):
+        return ProbeResult("rule", "", (BandShare("", next(wobble), 100),), 0.1)
+
+    monkeypatch.setattr(Probe, "score", scripted)
+    session = TrainingSession.create("spot", max_steps=120, threads=1, eval_every_s=0.05)
+    try:
+        events = list(session.events())
+    finally:
+        session.close()
+    shares = [e.probe.share for e in events if isinstance(e, Evaluation)]
+    assert shares[:4] == [0.2, 0.55, 0.45, 0.6]  # enough evaluations to wobble
+    learned = [e for e in events if isinstance(e, Learned)]
+    first_reached = next(e.step for e in events if isinstance(e, Evaluation) and e.probe.share >= 0.5)
+    assert [e.step for e in learned] == [first_reached]
