@@ -192,7 +192,8 @@ async def test_the_mistake_under_the_cursor_is_named(trained) -> None:
 
 
 async def test_an_arrow_key_redraws_only_the_lines_and_columns_it_changes(monkeypatch) -> None:
-    """Work per key, not time: the text redraws the cursor's lines, the strips its two columns."""
+    """Work per key, not time: the text redraws the cursor's lines, the strips their header row, and the
+    cursor's column through the rows once the cursor rests (two one-cell columns, never a whole row)."""
     long_text = TEXT * 20
     vocab = Vocab.build(long_text)
     torch.manual_seed(3)
@@ -211,10 +212,13 @@ async def test_an_arrow_key_redraws_only_the_lines_and_columns_it_changes(monkey
         assert len(view.written.lines) > visible > 4  # a whole redraw would be many lines
         for _ in range(5):
             await pilot.press("right")
-        await pilot.pause()
+        await pilot.pause(0.2)  # the column follows once the cursor rests
         assert screen.index == 6
         assert len(text_lines) <= 2 * 5  # the line the cursor left and the one it entered
-        assert strip_repaints and all(r and all(region.width == 1 for region in r) for r in strip_repaints)
+        headers = [r for r in strip_repaints if len(r) == 1 and (r[0].y, r[0].height) == (0, 1)]
+        columns = [r for r in strip_repaints if r and all(region.width == 1 for region in r)]
+        assert len(headers) == 5 and 1 <= len(columns) <= 5 and len(headers) + len(columns) == len(strip_repaints)
+        assert screen.strips.marked == screen.strips.cursor == 6
         assert screen.strips._rows == kept  # no row was built again: the cursor is spliced into kept strips
 
 

@@ -152,7 +152,7 @@ class InsideScreen(Screen):
                 yield Label("", id="inside-status")
             with Vertical(id="inside-cursor-box", classes="panel") as box:
                 box.border_title = "At the cursor"
-                yield CursorInspector("", id="inside-cursor")
+                yield CursorInspector(id="inside-cursor")
             with Vertical(id="inside-strips-box", classes="panel") as box:
                 box.border_title = "Gates and cells"
                 yield ScaleKey(id="inside-scale")
@@ -160,7 +160,7 @@ class InsideScreen(Screen):
                 yield Input(placeholder="unit number, Enter", id="inside-unit", type="integer", compact=True)
             with ContentSwitcher(initial="inside-equations", id="inside-side", classes="panel"):
                 with VerticalScroll(id="inside-equations"):
-                    yield EquationsView("")
+                    yield EquationsView()
                 yield CellsList(id="inside-cells")
                 yield WeightsTable("", id="inside-weights")
         yield KeyFooter()

@@ -3,9 +3,7 @@ the candidates as bars, and the mistake the character belongs to."""
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.text import Text
-from textual.widgets import Static
+from seussbot.tui.widgets.lines import Line, LinesView
 
 BAR = 16  # cells for the likeliest candidate: the others are drawn to its scale
 
@@ -15,29 +13,26 @@ def shown(token: str) -> str:
     return token.replace("\n", "⏎").replace(" ", "␣")
 
 
-class CursorInspector(Static):
+class CursorInspector(LinesView):
     def show(
         self, index: int, token: str, prob: float, entropy_bits: float, candidates: list[tuple[str, float]],
         mistake: str | None = None,
     ) -> None:
-        head = Text.assemble((f"'{shown(token)}'", "bold"), f" at {index:,}: p = {prob:.1%} · entropy {entropy_bits:.2f} bits")
         top = max((p for _, p in candidates), default=1.0) or 1.0
-        bars = Text(no_wrap=True, overflow="ellipsis")  # plain lines, no table: this is redrawn per cursor move
+        rank = next((i + 1 for i, (c, _) in enumerate(candidates) if c == token), None)
+        where = f"its choice #{rank}" if rank else f"not among its top {len(candidates)}"
+        lines: list[Line] = [
+            ((f"'{shown(token)}'", "bold"), (f" at {index:,}: p = {prob:.1%} · entropy {entropy_bits:.2f} bits", "")),
+            ((f"the model weighed ({where}):", "dim"),),
+        ]
         for candidate, p in candidates:
             style = "bold" if candidate == token else ""
             filled = p / top * BAR
             bar = "█" * int(filled) + ("▌" if filled - int(filled) >= 0.5 else "")
-            bars.append(f"{shown(candidate):<3} ", style)
-            bars.append(f"{bar or '▏':<{BAR + 1}}", style)
-            bars.append(f" {p:>4.0%}\n")
-        bars.rstrip()
-        rank = next((i + 1 for i, (c, _) in enumerate(candidates) if c == token), None)
-        where = f"its choice #{rank}" if rank else f"not among its top {len(candidates)}"
-        parts: list = [head, Text(f"the model weighed ({where}):", style="dim"), bars]
+            lines.append(((f"{shown(candidate):<3} ", style), (f"{bar or '▏':<{BAR + 1}}", style), (f" {p:>4.0%}", "")))
         if mistake:
-            parts.append(Text(mistake, style="italic"))
-        # Same height for every character (the panel is sized in CSS): no layout pass per cursor move.
-        self.update(Group(*parts), layout=False)
+            lines.append(((mistake, "italic"),))
+        self.show_lines(lines)
 
     def show_nothing(self, why: str) -> None:
-        self.update(Text(why, style="dim"), layout=False)
+        self.show_lines([((why, "dim"),)])

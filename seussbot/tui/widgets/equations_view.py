@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import math
 
-from rich.console import Group
-from rich.text import Text
-from textual.widgets import Static
-
 from seussbot.inside.equations import UnitStep
 from seussbot.inside.tracks import track
+from seussbot.tui.widgets.lines import Line, LinesView
 
 
 def _names(cell: str, key: str) -> str:
@@ -54,19 +51,14 @@ def equation_lines(step: UnitStep) -> list[tuple[str, str, str]]:
     ]
 
 
-class EquationsView(Static):
-    _rows = -1
-
+class EquationsView(LinesView):
     def show(self, step: UnitStep, token: str) -> None:
         width = self.content_region.width or 80
-        lines = Text()
+        lines: list[Line] = [((f"unit {step.unit} of layer {step.layer + 1}, after '{token}'", "bold"),)]
         for full, short, names in equation_lines(step):
             equation = full if len(full) <= width else short
-            lines.append(equation)
-            apart = len(equation) + 3 + len(names) > width  # the names on their own line when narrow
-            lines.append(f"\n    {names}\n" if apart else f"   {names}\n", style="dim")
-        lines.rstrip()
-        # A layout pass only when the number of lines changes (a new cell or width), not per cursor move.
-        rows = lines.plain.count("\n")
-        self.update(Group(Text(f"unit {step.unit} of layer {step.layer + 1}, after '{token}'", style="bold"), lines), layout=rows != self._rows)
-        self._rows = rows
+            if len(equation) + 3 + len(names) > width:  # the names on their own line when narrow
+                lines += [((equation, ""),), ((f"    {names}", "dim"),)]
+            else:
+                lines.append(((equation, ""), (f"   {names}", "dim")))
+        self.show_lines(lines)
