@@ -236,14 +236,13 @@ class InsideScreen(Screen):
 
         join = JoinState()
         vocab = self.source.vocab  # type: ignore[union-attr]
-        names = vocab.tokens
         view = self.view
         view.clear()
-        view.append([  # whole tensors to lists once: a thousand tensor reads per text cost more than the drawing
-            Written(join.join(vocab.level, token), p, tuple((names[i], q) for i, q in zip(ids, probs)), bits)
-            for token, p, ids, probs, bits in zip(
-                reading.tokens, reading.prob.tolist(), reading.top_ids.tolist(), reading.top_probs.tolist(), reading.entropy_bits.tolist()
-            )
+        # Whole tensors to lists once: a thousand tensor reads per text cost more than the drawing. No
+        # candidates per piece: the inspector reads them from the reading for the one character it shows.
+        view.append([
+            Written(join.join(vocab.level, token), p, entropy_bits=bits)
+            for token, p, bits in zip(reading.tokens, reading.prob.tolist(), reading.entropy_bits.tolist())
         ])
         self.shown_layer = min(self.shown_layer, reading.layers - 1)
         self.track_index %= len(TRACKS[reading.cell])
