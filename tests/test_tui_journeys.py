@@ -129,7 +129,7 @@ async def test_pasted_path_offers_import_and_adds_the_corpus(tmp_path: Path, sto
     app = SeussbotApp(start_training=False, warm_up=False)
     async with app.run_test(size=SIZE) as pilot:
         app.post_message(events.Paste(f"'{dropped}'"))  # how a terminal pastes a dropped file
-        await until(lambda: isinstance(app.screen, ImportScreen))
+        await until(lambda: isinstance(app.screen, ImportScreen) and app.screen.query("#import-path"))
         assert app.screen.query_one("#import-path", Input).value == str(dropped)
         await pilot.press("enter")  # the Import button has focus
         await until(lambda: isinstance(app.screen, LibraryScreen))

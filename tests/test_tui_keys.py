@@ -96,7 +96,7 @@ async def test_a_path_typed_on_the_library_goes_into_the_import_dialog(story: st
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         burst(app, "/tmp/tuitest/my poems.txt")  # i would import, p and m change the corpus's settings
-        await until(lambda: isinstance(app.screen, ImportScreen))
+        await until(lambda: isinstance(app.screen, ImportScreen) and app.screen.query("#import-path"))
         path = app.screen.query_one("#import-path", Input)
         await until(lambda: path.value == "/tmp/tuitest/my poems.txt", timeout=10)
         assert len(app.screen_stack) == 3  # one dialog, not one per "i"
@@ -246,14 +246,14 @@ async def test_a_path_arriving_as_a_burst_on_the_library_is_a_path_however_it_be
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         burst(app, "tuitest/my poems.txt")  # no / or ~ first: the i, p and m must not act
-        await until(lambda: isinstance(app.screen, ImportScreen))
+        await until(lambda: isinstance(app.screen, ImportScreen) and app.screen.query("#import-path"))  # pushed and composed
         path = app.screen.query_one("#import-path", Input)
         await until(lambda: path.value == "tuitest/my poems.txt", timeout=10)
         assert len(app.screen_stack) == 3
         await pilot.press("escape")
         assert app.screen.choices == {}
         app.post_message(events.Paste("tuitest/other.txt"))  # pasted, and no file by that name here: still a path
-        await until(lambda: isinstance(app.screen, ImportScreen))
+        await until(lambda: isinstance(app.screen, ImportScreen) and app.screen.query("#import-path"))
         await until(lambda: app.screen.query_one("#import-path", Input).value == "tuitest/other.txt", timeout=10)
 
 
@@ -291,3 +291,18 @@ async def test_the_footer_is_one_line_of_keys_that_follows_the_state_and_takes_c
         start, _end, item = next(span for span in footer._spans if span[2].description == "Pause")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         await until(lambda: studio.state == "paused")
+
+
+async def test_enter_writes_what_was_typed_before_it_when_more_keys_follow_at_once(story: str) -> None:
+    """tmux send-keys '/' 'Ann ' Enter ']' ']' '[' delivers all of it in one read: Enter still writes 'Ann '."""
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_ready(app, pilot)
+        writer = studio.writer
+        await until(lambda: writer.source is not None)
+        burst(app, "/Ann ")
+        app.post_message(events.Key("enter", "\r"))
+        burst(app, "]][")
+        await until(lambda: writer.view.written.pieces and not writer.busy, timeout=10)
+        first = writer.view.written.pieces[0]
+        assert first.prob is None and first.text == "Ann "  # the prompt as it was at Enter

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -38,9 +38,23 @@ if TYPE_CHECKING:
 
 
 class PromptInput(Input):
-    """The prompt; its Enter is shown in the footer as what it does here."""
+    """The prompt; its Enter is shown in the footer as what it does here.
+
+    Enter submits in the prompt's own turn, between the keys before it and after it.
+    As a binding it ran only once the key had bubbled up unhandled, by when keys sent
+    in the same burst ("Ann \\r]][") were in the prompt too; as a priority binding it
+    ran before the prompt had taken the keys ahead of it.
+    """
 
     BINDINGS = [Binding("enter", "submit", "Write")]
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
 
 
 class WritePanel(Vertical):
@@ -157,18 +171,19 @@ class WritePanel(Vertical):
 
     # -- writing ---------------------------------------------------------------------
     @on(Input.Submitted, "#prompt")
-    def _submitted(self) -> None:
-        self.write()
+    def _submitted(self, event: Input.Submitted) -> None:
+        # The value at Enter: keys already queued behind Enter (sent all at once) reach the prompt before this runs.
+        self.write(event.value)
         self.screen.set_focus(self.view)  # written: keys are the studio's again (space pauses); / types more
 
-    def write(self) -> None:
+    def write(self, typed: str | None = None) -> None:
         """Write from the prompt: the first letter here and now if a prepared stepper has read the prompt, the rest in a worker.
 
         The first letter written on the screen's thread (one step, a few ms) is drawn in the
         same frame as Enter's own changes; handed to a worker, it waited for the worker
         thread to start and for a frame of its own (measured in a pty: 35-60 ms later).
         """
-        prompt = self._begin()
+        prompt = self._begin(typed)
         if prompt is None:
             return
         self.busy = True
@@ -210,13 +225,14 @@ class WritePanel(Vertical):
             self.show_settings()
             self.mount(ChooseMode(self, self.writing, prompt), after=self.view)
 
-    def _begin(self) -> str | None:
-        """A new writing: the view cleared, the prompt shown; the prompt, or None if there is no model yet."""
+    def _begin(self, typed: str | None = None) -> str | None:
+        """A new writing of `typed` (default: the prompt as it is now): the view cleared, the prompt shown;
+        the prompt, or None if there is no model yet."""
         if self.source is None:
             self.show_error("The model is still loading.")
             return None
         self._leave_choosing()
-        prompt = self.prompt.value.replace("\\n", "\n")
+        prompt = (self.prompt.value if typed is None else typed).replace("\\n", "\n")
         self.writing += 1
         view = self.view
         view.clear()
