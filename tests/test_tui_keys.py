@@ -22,6 +22,13 @@ def burst(app, text: str) -> None:
         app.post_message(events.Key(names.get(char, char), char))
 
 
+async def ready_writer(app, pilot):
+    """The studio's write panel, its model loaded, training not started."""
+    studio = await open_studio_ready(app, pilot)
+    await until(lambda: studio.writer.source is not None)
+    return studio.writer
+
+
 async def open_studio_ready(app, pilot) -> StudioScreen:
     """Enter on the highlighted corpus, with training not started: the studio, ready."""
     await pilot.press("enter")
@@ -261,9 +268,7 @@ async def test_enter_writes_the_first_letter_before_it_returns_when_the_prompt_w
     """The first letter is written on the screen's thread, so it is drawn in the frame that shows the Enter."""
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        studio = await open_studio_ready(app, pilot)
-        writer = studio.writer
-        await until(lambda: writer.source is not None)
+        writer = await ready_writer(app, pilot)
         await pilot.press("slash", *"Ann ")
         writer.prepared.prepare(writer.source, "Ann ")  # what the preparer thread does as the prompt is typed
         writer.write()
@@ -297,9 +302,7 @@ async def test_enter_writes_what_was_typed_before_it_when_more_keys_follow_at_on
     """tmux send-keys '/' 'Ann ' Enter ']' ']' '[' delivers all of it in one read: Enter still writes 'Ann '."""
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        studio = await open_studio_ready(app, pilot)
-        writer = studio.writer
-        await until(lambda: writer.source is not None)
+        writer = await ready_writer(app, pilot)
         burst(app, "/Ann ")
         app.post_message(events.Key("enter", "\r"))
         burst(app, "]][")
