@@ -8,8 +8,8 @@
   fused forward pass over the same characters (no gates).
 - Reach for one position over 500 preceding characters (2x256 LSTM), beside a
   bare forward and backward through `nn.LSTM` over the same 500 embeddings.
-- In the real app, in a pseudo-terminal, training seussian: the key that opens
-  the view on 1,000 characters until the view shows them read; arrow keys
+- In the real app, in a pseudo-terminal, training seussian: a prompt written,
+  then the key that opens the view on 1,000 characters until the view shows them read; arrow keys
   until the cursor inspector shows the new position, beside the same key
   updating one label in a minimal Textual app; and characters/s trained with
   the view open (arrows every 0.15 s, reach on for the second half) beside the
@@ -117,7 +117,7 @@ def child_app(out: Path) -> None:
         def action_open_inside(self) -> None:
             studio = self._studio()
             if studio is not None and studio.writer.source is not None:
-                source, session = studio.writer.source, studio.session
+                source, session = studio.inside_source(studio.writer.source), studio.session  # as the studio's `i` does
                 self.push_screen(InsideScreen(InsideRequest(text, source=source, corpus=session.corpus, name="bench")))
 
     app = Probed(open_request=TrainRequest(corpus="seussian"))
@@ -168,6 +168,10 @@ def app_run(seconds: float, env: dict[str, str], scratch: Path) -> dict:
     time.sleep(4)  # the thread count is measured in the first seconds
     marks = {"before": time.perf_counter()}
     time.sleep(seconds)
+    terminal.send(b"/")  # as a person does: write something, then look inside (within a few seconds)
+    time.sleep(0.3)
+    terminal.send(b"\x15The cat \r")
+    time.sleep(1.5)
     marks["open"] = mark_open = terminal.mark
     sent = terminal.send(OPEN)
     ready = (terminal.wait_for("tokens read", mark_open, timeout=30) - sent) * 1000

@@ -267,3 +267,24 @@ async def test_the_text_shows_before_the_reading_and_the_gates_fill_in_after() -
         gate.set()
         await until(lambda: screen.reading is not None and screen.query_one(GateStrips).levels is not None)
         assert view.text == TEXT and view.written.pieces[0].prob == pytest.approx(float(screen.reading.prob[0]))
+
+
+async def test_the_studio_under_the_view_rests_and_comes_back_whole_after_a_resize(story: str) -> None:
+    """The opaque view hides the studio: its training charts no longer repaint the view, and it catches up on return."""
+    from test_tui_journeys import open_studio_and_train
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        studio = await open_studio_and_train(app, pilot)
+        await pilot.press("slash", *"Ann ", "enter")
+        await until(lambda: not studio.writer.busy)
+        await pilot.press("i")
+        await until(lambda: isinstance(app.screen, InsideScreen) and app.screen.reading is not None)
+        assert not studio.is_current and app._background_screens == []
+        await pilot.resize_terminal(SIZE[0] + 20, SIZE[1] + 6)
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await until(lambda: app.screen is studio and studio.is_current)
+        await pilot.pause()
+        assert studio.size == (SIZE[0] + 20, SIZE[1] + 6)
+        assert studio.query_one("#write-panel-box").region.right <= SIZE[0] + 20

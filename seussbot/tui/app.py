@@ -78,6 +78,34 @@ class SeussbotApp(App[int]):
         import seussbot.tui.screens.inside  # noqa: F401  (its first open should not wait for imports)
 
         gc.freeze()
+        self.call_from_thread(self._read_screens_css)
+
+    def _read_screens_css(self) -> None:
+        """Read every screen's stylesheet now, once, while nothing waits on the screen.
+
+        Textual reads a screen's stylesheet the first time the screen is pushed, and then
+        applies every rule again to every widget of the app: 150 ms between the key and the
+        look-inside view's first line, measured in a pty while training.
+        """
+        import inspect
+
+        from seussbot.tui.screens.compare import CompareScreen
+        from seussbot.tui.screens.inside import InsideScreen
+        from seussbot.tui.screens.read import ReadScreen
+        from seussbot.tui.screens.studio import StudioScreen
+
+        unread = [
+            path
+            for screen in (StudioScreen, InsideScreen, ReadScreen, CompareScreen)
+            if isinstance(screen.CSS_PATH, str)  # where Textual will look for it: beside the screen's module
+            for path in [Path(inspect.getfile(screen)).parent / screen.CSS_PATH]
+            if not self.stylesheet.has_source(str(path), "")
+        ]
+        for path in unread:
+            self.stylesheet.read(path)
+        if unread:
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
 
     # -- moving between screens --------------------------------------------------------
     def open_studio(self, *, corpus: str | None = None, model: str | None = None, choice: TrainChoice | None = None) -> None:
@@ -166,6 +194,22 @@ class SeussbotApp(App[int]):
         while len(self.screen_stack) > max(depth, 1):
             self.pop_screen()
         self._take_text("".join(key.character or "" for key in keys))
+
+    @property
+    def _background_screens(self) -> list:
+        """Screens that show through the top one: none when it is opaque.
+
+        Textual lists the screen just under the top one whatever the top one's
+        background, so with the look-inside view open over a training studio every
+        refresh of the studio's charts repainted the whole view (28 KB written every
+        100-200 ms) and the hidden studio kept laying itself out. An opaque screen
+        hides everything under it; dialogs, which are see-through, keep Textual's list.
+        Textual's own property is private; if it ever goes, this override is inert.
+        """
+        stack = self._screen_stack
+        if stack and stack[-1].styles.background.a == 1:
+            return []
+        return super()._background_screens
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._light_panel(event.widget)

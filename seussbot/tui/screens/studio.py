@@ -10,6 +10,8 @@ from a snapshot of the weights.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncio
 from typing import TYPE_CHECKING
 
@@ -525,8 +527,14 @@ class StudioScreen(Screen):
             self.notify("The model is still loading.", severity="warning")
             return
         corpus, split = (session.corpus, session.split_mode) if session else (None, "interleaved")
-        request = InsideRequest(self.writer.view.text, source=source, corpus=corpus, split_mode=split, name=self.title)
+        request = InsideRequest(self.writer.view.text, source=self.inside_source(source), corpus=corpus, split_mode=split, name=self.title)
         self.app.push_screen(InsideScreen(request))
+
+    def inside_source(self, source: ModelSource) -> ModelSource:
+        """Where the look-inside view takes its network: the snapshot prepared for writing if it is a few
+        seconds old, so the view need not wait for the training step under way to end; else a fresh one."""
+        taken = self.writer.prepared.recent_model(source)
+        return source if taken is None else replace(source, snapshot=lambda: taken)
     def action_read(self) -> None:
         """The network as it is now reads its held-out text; training goes on underneath."""
         from seussbot.tui.screens.read import ReadScreen

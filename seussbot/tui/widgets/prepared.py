@@ -92,6 +92,16 @@ class Prepared:
         except PromptError:
             return None  # the worker's writing says what is wrong with it
 
+    def recent_model(self, source: "ModelSource") -> "CharRNN | None":
+        """The prepared snapshot's network if it is recent and from `source`, else None; never waits.
+
+        A fresh snapshot waits for the training step under way to end (a tenth of a
+        second or more for a big network on two cores); this one is already taken.
+        """
+        with self._lock:
+            fresh = source is self._source and self._stepper is not None and time.monotonic() - self._at <= MAX_AGE_S
+            return self._stepper.model if fresh and self._stepper is not None else None
+
     def take(self, source: "ModelSource") -> "Stepper | CharRNN":
         """The prepared stepper if it is recent and from `source`, else a fresh snapshot."""
         with self._lock:
