@@ -105,9 +105,12 @@ class CompareScreen(Screen):
             self.reason = reason
 
     class Wrote(Message):
-        def __init__(self, writing: int, cell: str, pieces: list[Written], marks: list, tally: "Tally | None") -> None:
+        def __init__(
+            self, writing: int, cell: str, pieces: list[Written], marks: list, tally: "Tally | None", cut: bool = False
+        ) -> None:
             super().__init__()
             self.writing, self.cell, self.pieces, self.marks, self.tally = writing, cell, pieces, marks, tally
+            self.cut = cut  # the length stopped it, maybe inside a word: the column ends in "…"
 
     class Sampled(Message):
         """A sample written after an evaluation: its mistakes per 100 words, by kind."""
@@ -428,7 +431,7 @@ class CompareScreen(Screen):
                 if batch is None:
                     del streams[cell]
                     continue
-                self.post_message(self.Wrote(writing, cell, [as_written(s) for s in batch.steps], as_marks(batch.mistakes), batch.tally))
+                self.post_message(self.Wrote(writing, cell, [as_written(s) for s in batch.steps], as_marks(batch.mistakes), batch.tally, batch.cut))
 
     @on(Wrote)
     def _wrote(self, message: Wrote) -> None:
@@ -439,6 +442,8 @@ class CompareScreen(Screen):
             column.view.append(message.pieces)
         if message.marks:
             column.view.add_marks(message.marks)
+        if message.cut:
+            column.view.show_cut()
         if message.tally is not None:
             column.show_tally(message.tally)
             self._show_lesson()

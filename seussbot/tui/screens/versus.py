@@ -43,9 +43,10 @@ class VersusScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,v,q", "dismiss", "Close"), Binding("w", "write", "Write again")]
 
     class Wrote(Message):
-        def __init__(self, round: int, side: str, pieces: list[Written], marks: list, tally) -> None:
+        def __init__(self, round: int, side: str, pieces: list[Written], marks: list, tally, cut: bool = False) -> None:
             super().__init__()
             self.round, self.side, self.pieces, self.marks, self.tally = round, side, pieces, marks, tally
+            self.cut = cut  # the length stopped it, maybe inside a word: the text ends in "…"
 
     def __init__(self, source: ModelSource, prompt: str, settings: WriteSettings) -> None:
         super().__init__()
@@ -93,7 +94,7 @@ class VersusScreen(ModalScreen[None]):
                 self.source.snapshot(), self.source.vocab, self.prompt, settings, self.source.profile,
                 cancelled=lambda: worker.is_cancelled,
             ):
-                self.post_message(self.Wrote(round, side, [as_written(s) for s in batch.steps], as_marks(batch.mistakes), batch.tally))
+                self.post_message(self.Wrote(round, side, [as_written(s) for s in batch.steps], as_marks(batch.mistakes), batch.tally, batch.cut))
         except SeussbotError as error:
             self.app.call_from_thread(self.query_one(f"#{side}-tally", Static).update, str(error))
 
@@ -106,6 +107,8 @@ class VersusScreen(ModalScreen[None]):
             view.append(message.pieces)
         if message.marks:
             view.add_marks(message.marks)
+        if message.cut:
+            view.show_cut()
         tally = self.query_one(f"#{message.side}-tally", Static)
         if message.tally is not None:
             tally.update(tally_content(message.tally))
