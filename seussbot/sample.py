@@ -165,6 +165,7 @@ class Continuation:
         self._probs: np.ndarray | None = None
         self._log_probs: np.ndarray | None = None
         self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1).unbind(0)  # token id -> a (1,) tensor, made once
+        self._id_arrays = list(np.arange(len(vocab)).reshape(-1, 1))  # the same as (1,) arrays, for the stepper
 
     @property
     def probs(self) -> np.ndarray:
@@ -201,12 +202,13 @@ class Continuation:
         entropy_bits, prob = self.entropy_bits(), float(probs[token_id])
         token = tokens[token_id]
         gates = None
-        ids = self._rows[token_id]
         if self.stepper is not None:
-            logits, self.state = self.stepper.step(ids, self.state)
+            logits, self.state = self.stepper.step_array(self._id_arrays[token_id], self.state)
+            self.logits = logits[0]
         else:
-            logits, self.state, gates = self.model.step(ids, self.state, with_gates=True)
-        self.logits, self._probs = as_numpy(logits[0]), None
+            logits, self.state, gates = self.model.step(self._rows[token_id], self.state, with_gates=True)
+            self.logits = as_numpy(logits[0])
+        self._probs = None
         return Step(
             token=token,
             text=self.join.join(self.vocab.level, token),
@@ -234,8 +236,8 @@ def _softmax(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _likeliest(probs: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest of `probs`, largest first (ties: the lower index first, as a stable sort gives)."""
     k = min(k, len(probs))
-    if k >= len(probs):
-        return np.argsort(-probs, kind="stable")
+    if k >= len(probs) or len(probs) <= 256:  # a small vocabulary: one sort is quicker than partition and sort
+        return np.argsort(-probs, kind="stable")[:k]
     part = np.argpartition(-probs, k - 1)[:k]
     return part[np.lexsort((part, -probs[part]))]
 

@@ -136,7 +136,18 @@ class Stepper:
         weights were made under it and require no gradient, so nothing here is recorded.
         """
         if self.numpy:
+            logits, state = self._np.step(ids.numpy(), state)
+            return torch.from_numpy(logits), state
+        return self._torch_step(ids, state)
+
+    def step_array(self, ids: np.ndarray, state: StepState) -> tuple[np.ndarray, StepState]:
+        """`step` for a sampler that works in NumPy: ids (batch,) ints -> logits (batch, vocab) float32."""
+        if self.numpy:
             return self._np.step(ids, state)
+        logits, state = self._torch_step(torch.from_numpy(ids).to(self.input_table.device), state)
+        return logits.float().cpu().numpy(), state
+
+    def _torch_step(self, ids: torch.Tensor, state: StepState) -> tuple[torch.Tensor, StepState]:
         H = self.hidden
         x_gates = self.input_table.index_select(0, ids)  # layer 0's input side, looked up
         hs: list[torch.Tensor] = []
@@ -183,9 +194,9 @@ class _NumpyWeights:
         self.b_hh = [b.numpy() for b in stepper.b_hh]
         self.head_w_t, self.head_b = stepper.head_w_t.numpy(), stepper.head_b.numpy()
 
-    def step(self, ids: torch.Tensor, state: StepState) -> tuple[torch.Tensor, StepState]:
+    def step(self, ids: np.ndarray, state: StepState) -> tuple[np.ndarray, StepState]:
         H = self.hidden
-        x_gates = self.input_table[ids.numpy()]  # a fresh (batch, gates) array: safe to add into
+        x_gates = self.input_table[ids]  # a fresh (batch, gates) array: safe to add into
         hs: list[Array] = []
         cs: list[Array] = []
         for layer, h in enumerate(state.h):
@@ -222,7 +233,7 @@ class _NumpyWeights:
             hs.append(x)
         logits = x @ self.head_w_t
         logits += self.head_b
-        return torch.from_numpy(logits), StepState(hs, cs if self.cell == "lstm" else None)
+        return logits, StepState(hs, cs if self.cell == "lstm" else None)
 
 
 def sigmoid_in_place(x: np.ndarray) -> None:
