@@ -164,8 +164,10 @@ class Continuation:
         self.logits = as_numpy(self.logits)
         self._probs: np.ndarray | None = None
         self._log_probs: np.ndarray | None = None
-        self._rows = torch.arange(len(vocab), device=self.device).view(-1, 1).unbind(0)  # token id -> a (1,) tensor, made once
-        self._id_arrays = list(np.arange(len(vocab)).reshape(-1, 1))  # the same as (1,) arrays, for the stepper
+        # token id -> the (1,) batch of it each step takes, made once: arrays for the stepper, tensors for `model.step`
+        self._rows = list(np.arange(len(vocab)).reshape(-1, 1)) if self.stepper is not None else (
+            torch.arange(len(vocab), device=self.device).view(-1, 1).unbind(0)
+        )
 
     @property
     def probs(self) -> np.ndarray:
@@ -196,14 +198,12 @@ class Continuation:
 
     def take(self, token_id: int, by: By = "model") -> Step:
         """Write `token_id`: what the model thought of it here, then the network reads it."""
-        probs, tokens = self.probs, self.vocab.tokens
-        best = _likeliest(probs, self.candidates)
-        candidates = tuple(Candidate(tokens[i], p) for i, p in zip(best.tolist(), probs[best].tolist()))
-        entropy_bits, prob = self.entropy_bits(), float(probs[token_id])
-        token = tokens[token_id]
+        candidates = tuple(self.top(self.candidates))
+        entropy_bits, prob = self.entropy_bits(), float(self.probs[token_id])
+        token = self.vocab.tokens[token_id]
         gates = None
         if self.stepper is not None:
-            logits, self.state = self.stepper.step_array(self._id_arrays[token_id], self.state)
+            logits, self.state = self.stepper.step_array(self._rows[token_id], self.state)
             self.logits = logits[0]
         else:
             logits, self.state, gates = self.model.step(self._rows[token_id], self.state, with_gates=True)

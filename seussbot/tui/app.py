@@ -58,6 +58,7 @@ class SeussbotApp(App[int]):
         self.warm_up = warm_up
         self._leaving = False  # exit() was called: whoever called it chose to leave (action_quit saves first)
         self.bursts = Bursts()
+        self._lit_panel = None  # the panel drawn as holding the focus (see `_light_panel`)
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen(self.catalog))
@@ -228,7 +229,7 @@ class SeussbotApp(App[int]):
         only when the focus enters another panel.
         """
         panel = next((node for node in focused.ancestors_with_self if node.has_class("panel")), None) if focused else None
-        lit = getattr(self, "_lit_panel", None)
+        lit = self._lit_panel
         if panel is lit:
             return
         if lit is not None and lit.is_attached:

@@ -10,9 +10,8 @@ from a snapshot of the weights.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -535,6 +534,7 @@ class StudioScreen(Screen):
         seconds old, so the view need not wait for the training step under way to end; else a fresh one."""
         taken = self.writer.prepared.recent_model(source)
         return source if taken is None else replace(source, snapshot=lambda: taken)
+
     def action_read(self) -> None:
         """The network as it is now reads its held-out text; training goes on underneath."""
         from seussbot.tui.screens.read import ReadScreen

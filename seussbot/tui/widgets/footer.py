@@ -77,11 +77,12 @@ class KeyFooter(Widget, can_focus=False):
         items, actions = [], set()
         palette = None
         for key, (_node, binding, enabled, _tooltip) in bindings.items():
+            item = FooterItem(binding.key, app.get_key_display(binding), binding.description, enabled)
             if key == palette_key:
-                palette = FooterItem(binding.key, app.get_key_display(binding), binding.description, enabled)
+                palette = item
             elif binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                items.append(FooterItem(binding.key, app.get_key_display(binding), binding.description, enabled))
+                items.append(item)
         return items, palette
 
     def render(self) -> Text:

@@ -85,8 +85,7 @@ class Prepared:
         from seussbot.errors import PromptError
         from seussbot.sample import reading
 
-        with self._lock:
-            stepper = self._stepper if source is self._source and time.monotonic() - self._at <= MAX_AGE_S else None
+        stepper = self._recent(source)
         try:
             return stepper if stepper is not None and stepper.has_read(reading(source.vocab, source.vocab.encode(prompt))) else None
         except PromptError:
@@ -98,13 +97,16 @@ class Prepared:
         A fresh snapshot waits for the training step under way to end (a tenth of a
         second or more for a big network on two cores); this one is already taken.
         """
-        with self._lock:
-            fresh = source is self._source and self._stepper is not None and time.monotonic() - self._at <= MAX_AGE_S
-            return self._stepper.model if fresh and self._stepper is not None else None
+        stepper = self._recent(source)
+        return stepper.model if stepper is not None else None
 
     def take(self, source: "ModelSource") -> "Stepper | CharRNN":
         """The prepared stepper if it is recent and from `source`, else a fresh snapshot."""
+        return self._recent(source) or source.snapshot()
+
+    def _recent(self, source: "ModelSource") -> "Stepper | None":
+        """The prepared stepper if it is from `source` and at most `MAX_AGE_S` old."""
         with self._lock:
-            if source is self._source and self._stepper is not None and time.monotonic() - self._at <= MAX_AGE_S:
+            if source is self._source and time.monotonic() - self._at <= MAX_AGE_S:
                 return self._stepper
-        return source.snapshot()
+        return None

@@ -19,7 +19,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label, Static
-from textual.worker import Worker, get_current_worker
 
 from seussbot.errors import SeussbotError
 from seussbot.tui.pacing import Pace
@@ -190,10 +189,9 @@ class WritePanel(Vertical):
         self.show_settings("writing…")
         source, writing, settings = self.source, self.writing, self.settings
         assert source is not None
-        worker: dict[str, Worker] = {}  # the worker that carries the writing on, once it runs
 
-        def cancelled() -> bool:
-            return writing != self.writing or ("it" in worker and worker["it"].is_cancelled)
+        def cancelled() -> bool:  # a newer writing began, or the panel is gone (the studio closed)
+            return writing != self.writing or not self.is_attached
 
         batches, pace = None, Pace()
         stepper = self.prepared.ready(source, prompt)
@@ -212,7 +210,7 @@ class WritePanel(Vertical):
             if first is None or first.done:
                 self._done(self.Done(writing))
                 return
-        self._write(writing, source, prompt, settings, batches, pace, cancelled, worker)
+        self._write(writing, source, prompt, settings, batches, pace, cancelled)
 
     def choose(self) -> None:
         """Choose-your-own writing from the prompt, or back to streamed writing if already choosing."""
@@ -247,11 +245,10 @@ class WritePanel(Vertical):
     @work(thread=True, exclusive=True, group="write")
     def _write(
         self, writing: int, source: ModelSource, prompt: str, settings: WriteSettings,
-        batches: "Iterator[Batch] | None", pace: Pace, cancelled: Callable[[], bool], worker: dict[str, Worker],
+        batches: "Iterator[Batch] | None", pace: Pace, cancelled: Callable[[], bool],
     ) -> None:
         from seussbot.writing import write_and_judge
 
-        worker["it"] = get_current_worker()
         try:
             if batches is None:
                 batches = write_and_judge(self.prepared.take(source), source.vocab, prompt, settings, source.profile, cancelled=cancelled)
