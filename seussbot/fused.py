@@ -134,19 +134,23 @@ class _GRULayer(torch.autograd.Function):
         bias = b_ih.clone()
         bias[rz] += b_hh[rz]
         gates = torch.addmm(bias, x.view(-1, features), w_ih.t()).view(steps, batch, 3 * hidden)
-        hidden_bias = torch.zeros_like(b_hh)
-        hidden_bias[n] = b_hh[n]
-        hidden_side = x.new_empty(steps, batch, 3 * hidden)  # h W_hh^T (+ b_hn for n), kept for the backward
+        # h W_hh^T + [0 | 0 | b_hn], kept for the backward: b_hn is laid down first, so that each
+        # step's product adds onto it in place (an addmm into `out` would copy the bias there first).
+        hidden_side = x.new_zeros(steps, batch, 3 * hidden)
+        hidden_side[..., n] = b_hh[n]
         hs = x.new_empty(steps + 1, batch, hidden)  # hs[0] = h0, hs[t + 1] = h_t
         hs[0] = h0
         w_hh_t = w_hh.t()
-        h_t, gates_t, hidden_side_t = hs.unbind(0), gates.unbind(0), hidden_side.unbind(0)
+        # Every per-step view is cut once, before the loop.
+        h_t, hidden_side_t = hs.unbind(0), hidden_side.unbind(0)
+        side_rz_t, side_n_t = hidden_side[..., rz].unbind(0), hidden_side[..., n].unbind(0)
+        rz_t, n_t = gates[..., rz].unbind(0), gates[..., n].unbind(0)
+        reset_t, update_t = gates[..., :hidden].unbind(0), gates[..., hidden : rz.stop].unbind(0)
         for t in range(steps):
-            g, hh = gates_t[t], hidden_side_t[t]
-            torch.addmm(hidden_bias, h_t[t], w_hh_t, out=hh)
-            reset_update = g[:, rz].add_(hh[:, rz]).sigmoid_()
-            candidate = g[:, n].addcmul_(reset_update[:, :hidden], hh[:, n]).tanh_()
-            torch.lerp(candidate, h_t[t], reset_update[:, hidden:], out=h_t[t + 1])  # n + z (h - n)
+            hidden_side_t[t].addmm_(h_t[t], w_hh_t)
+            rz_t[t].add_(side_rz_t[t]).sigmoid_()  # now r | z
+            candidate = n_t[t].addcmul_(reset_t[t], side_n_t[t]).tanh_()
+            torch.lerp(candidate, h_t[t], update_t[t], out=h_t[t + 1])  # n + z (h - n)
         ctx.save_for_backward(x, hs, hidden_side, gates, w_ih, w_hh)
         return hs[1:], hs[steps].clone()
 

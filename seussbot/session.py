@@ -463,6 +463,14 @@ def _train_config(preset: Preset, seed: int, overrides: dict) -> TrainConfig:
     return config
 
 
+def training_shape(corpus: Corpus, preset: Preset) -> tuple[int, int]:
+    """(batch, window) that a session on `corpus` with `preset` and no overrides starts from (benchmarks use it)."""
+    config = _train_config(preset, 0, {})
+    if corpus.manifest.context:
+        _widen_window(config, corpus.manifest.context, keep_batch=False)
+    return config.batch_size, config.seq_len
+
+
 def _widen_window(config: TrainConfig, context: int, keep_batch: bool) -> None:
     """Make windows span the corpus's longest rule, with fewer streams so a step costs the same."""
     if context <= config.seq_len:
