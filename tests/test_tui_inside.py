@@ -94,6 +94,18 @@ async def test_moving_the_cursor_updates_candidates_strips_and_equations() -> No
         assert screen.unit == 5 and strips.selected == 5
 
 
+async def test_the_inspector_strips_and_equations_follow_the_cursor_in_its_own_turn() -> None:
+    """All that a move changes is ready before Textual draws the move's frame: nothing waits a frame."""
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot, _toy("lstm", 1))
+        screen.view.action_cursor_to(4)  # no await: no message may be needed to get there
+        p = float(screen.reading.prob[4])
+        assert screen.index == 4 and screen.strips.cursor == 4
+        assert f"p = {p:.1%}" in _rendered(screen.query_one(CursorInspector))
+        assert "after 's'" in _rendered(screen.query_one(EquationsView))  # "Ann saw": character 4
+
+
 async def test_reach_lights_the_text_and_says_how_far_back() -> None:
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:

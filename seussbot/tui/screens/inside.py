@@ -32,7 +32,6 @@ from seussbot.tui.widgets.inside_panels import CellsList, WeightsTable
 from seussbot.tui.widgets.inside_text import InsideText
 from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles
 from seussbot.tui.screens.inside_source import InsideRequest, excerpt, load_saved
-from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.value_scale import Scale, ScaleKey
 from seussbot.tui.widgets.written import Written
 
@@ -148,7 +147,7 @@ class InsideScreen(Screen):
             with Vertical(id="inside-text-box", classes="panel") as box:
                 box.border_title = "Text"
                 yield TextArea(self.text, id="inside-edit", soft_wrap=True, show_line_numbers=False)
-                yield InsideText("Press e to type or paste a text to look into.", id="inside-text")
+                yield InsideText("Press e to type or paste a text to look into.", follow=self._cursor_moved, id="inside-text")
                 yield Label("", id="inside-status")
             with Vertical(id="inside-cursor-box", classes="panel") as box:
                 box.border_title = "At the cursor"
@@ -254,13 +253,13 @@ class InsideScreen(Screen):
         self.call_after_refresh(self._mark, self.text)
 
     # -- the cursor --------------------------------------------------------------------
-    @on(StreamView.CursorMoved)
-    def _cursor_moved(self, message: StreamView.CursorMoved) -> None:
+    def _cursor_moved(self, index: int) -> None:
+        """The text's cursor is on character `index`: everything about it follows, in the same frame."""
         reading, written = self.reading, self.view.written
-        if reading is None or not 0 <= message.index < len(written.piece_of):
+        if reading is None or not 0 <= index < len(written.piece_of):
             return
-        self.index = written.piece_of[message.index]
-        mark = written.mark_at(message.index)
+        self.index = written.piece_of[index]
+        mark = written.mark_at(index)
         t = self.index
         self.query_one(CursorInspector).show(
             t, reading.tokens[t], float(reading.prob[t]), float(reading.entropy_bits[t]),

@@ -7,6 +7,8 @@ strong as its influence on the prediction at the cursor (five shades of the
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.style import Style
 
 from seussbot.tui.widgets.stream_view import StreamView
@@ -17,9 +19,20 @@ SHADES = 5
 class InsideText(StreamView):
     COMPONENT_CLASSES = StreamView.COMPONENT_CLASSES | {"inside-text--reach"}
 
-    def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
+    def __init__(self, placeholder: str = "", *, follow: Callable[[int], None], id: str | None = None) -> None:
         super().__init__(placeholder, id=id)
         self.reach_shade: dict[int, int] = {}  # character -> 1..SHADES
+        self.follow = follow
+
+    def _cursor_moved(self) -> None:
+        """Tell the screen at once, not by a message.
+
+        A message reaches the screen a turn later, after Textual has already drawn
+        the cursor's frame; the inspector, strips and equations then waited for the
+        next one, which Textual's frame timer sets 17 to 33 ms later. Called here,
+        the screen updates them in the key's own turn and one frame draws it all.
+        """
+        self.follow(self.cursor)
 
     def show_reach(self, influence: dict[int, float]) -> None:
         """Light characters by influence (relative to the strongest); an empty dict clears it."""
