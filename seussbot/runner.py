@@ -100,6 +100,7 @@ class Runner:
         save_every_s: float = SAVE_EVERY_S,
         turns: Literal["steps", "time"] = "steps",
         shared_budget_s: float | None = None,
+        background: bool = False,
     ) -> None:
         self.sessions: list[TrainingSession] = [sessions] if not isinstance(sessions, Sequence) else list(sessions)
         if len({s.name for s in self.sessions}) != len(self.sessions):
@@ -108,6 +109,9 @@ class Runner:
         self.turns = turns
         # Training seconds the sessions may spend together before all stop (a lockstep run's clock).
         self.shared_budget_s = shared_budget_s
+        # The app's runners train in the background: their thread yields the CPU to the screen's
+        # (threads.yield_cpu_to_other_threads). The command line's train in the foreground.
+        self.background = background
         self._started_elapsed: dict[str, float] = {}
         self.feeds = {s.name: Feed() for s in self.sessions}
         self.outcomes: dict[str, str] = {}  # name -> "budget", "stopped", "early-stop" or "failed"
@@ -187,6 +191,10 @@ class Runner:
 
     # -- the thread ---------------------------------------------------------------------
     def _train(self) -> None:
+        if self.background:
+            from seussbot.threads import yield_cpu_to_other_threads
+
+            yield_cpu_to_other_threads()
         try:
             active: dict[str, tuple[TrainingSession, Iterator[Event]]] = {s.name: (s, s.events()) for s in self.sessions}
             last_save = time.monotonic()

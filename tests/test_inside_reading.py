@@ -12,6 +12,7 @@ from seussbot.errors import PromptError
 from seussbot.grammars.homecoming import HEROES, homecoming_stories
 from seussbot.inside.reach import reach
 from seussbot.inside.reading import read_text
+from seussbot.inside.recurrence import CHUNK, linear_recurrence
 from seussbot.model import CELLS, CharRNN, ModelConfig
 from seussbot.vocab import Vocab
 
@@ -42,6 +43,19 @@ def test_reading_a_text_gives_the_numbers_of_stepping_through_it(cell: str) -> N
                 if value is not None:
                     torch.testing.assert_close(reading.tracks[layer][key][t], value[0], atol=1e-5, rtol=1e-5)
     assert set(reading.tracks[0]) == {k for k, v in gates[0].__dict__.items() if v is not None}
+
+
+@pytest.mark.parametrize("steps", [1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 1000])
+def test_the_cell_recurrence_in_chunks_equals_stepping_it(steps: int) -> None:
+    generator = torch.Generator().manual_seed(steps)
+    decay = torch.rand(steps, 7, generator=generator, dtype=torch.float64)  # forget gates in (0, 1)
+    added = torch.randn(steps, 7, generator=generator, dtype=torch.float64)
+    first = torch.randn(7, generator=generator, dtype=torch.float64)
+    expected, c = [], first
+    for t in range(steps):
+        c = decay[t] * c + added[t]
+        expected.append(c)
+    torch.testing.assert_close(linear_recurrence(decay, added, first), torch.stack(expected), atol=1e-12, rtol=1e-12)
 
 
 def test_the_state_before_a_token_is_the_one_after_the_token_before() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 from seussbot import store
 from seussbot.runner import Failed, Runner, Saved
 from seussbot.session import TrainingSession
+from seussbot.threads import BACKGROUND_NICE
 from seussbot.train import Finished
 
 
@@ -100,3 +104,18 @@ def test_two_sessions_of_one_name_cannot_share_a_runner(story_file: Path) -> Non
 
     with session_for(story_file, "twin") as session, pytest.raises(SeussbotError, match="its own name"):
         Runner([session, session])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
+def test_a_background_runner_trains_below_the_screens_priority_and_a_foreground_one_does_not(story_file: Path) -> None:
+    """The app's training yields a busy core to the screen and the reader (nice +10); the CLI's does not."""
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    for background, expected in ((True, min(19, mine + BACKGROUND_NICE)), (False, mine)):
+        with session_for(story_file, f"story-{background}") as session:
+            runner = Runner(session, background=background)
+            runner.start()
+            until(lambda: session.state.step > 2)
+            assert os.getpriority(os.PRIO_PROCESS, runner._thread.native_id) == expected  # type: ignore[union-attr]
+            runner.stop()
+            assert runner.wait(30)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the caller's thread is untouched

@@ -72,13 +72,12 @@ class SeussbotApp(App[int]):
         """Import torch and the engine now, while the person reads the library; then freeze what
         was built, so the garbage collector's full passes skip those ~190,000 objects instead of
         stopping the screen for 100-250 ms each time training and drawing have allocated enough."""
-        import gc
-
         import seussbot.sample  # noqa: F401
         import seussbot.session  # noqa: F401
         import seussbot.tui.screens.inside  # noqa: F401  (its first open should not wait for imports)
+        from seussbot.tui.memory import freeze_what_is_built
 
-        gc.freeze()
+        freeze_what_is_built()
         self.call_from_thread(self._read_screens_css)
 
     def _read_screens_css(self) -> None:

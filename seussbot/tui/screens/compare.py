@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 from seussbot.compare import NGRAM, ModelResult, far_band, far_share, lesson
 from seussbot.errors import SeussbotError
 from seussbot.tui import format as fmt
+from seussbot.tui.memory import freeze_what_is_built
 from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.line_chart import Line, LineChart
 from seussbot.tui.widgets.mistake_marks import as_marks, mark_styles, tally_content
@@ -216,6 +217,8 @@ class CompareScreen(Screen):
             self.query_one(f"#column-{NGRAM}", ModelColumn).show_numbers(self._numbers(message.ngram))
         mode = "same time each" if comparison.same_time else "lockstep: each sees the same characters"
         self.sub_title = f"{comparison.corpus.name}, {level} level · {mode} · torch on {comparison.sessions[0].train_config.threads} thread(s)"
+        freeze_what_is_built()  # the networks, the corpus, its n-gram counts and this screen live on
+        comparison.runner.background = True  # the screen comes first (see Runner.background)
         comparison.start()
         self.state = "running"
         self._show_lesson()

@@ -27,6 +27,7 @@ from seussbot.errors import SeussbotError
 from seussbot.opening import TrainRequest, open_session
 from seussbot.runner import Failed, Runner, Saved, SaveFailed
 from seussbot.tui import format as fmt
+from seussbot.tui.memory import freeze_what_is_built
 from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
@@ -205,7 +206,7 @@ class StudioScreen(Screen):
     def _loaded(self, message: Loaded) -> None:
         session = self.session = message.session
         self.profile = message.profile
-        self.runner = Runner(session)
+        self.runner = Runner(session, background=True)
         for warning in session.warnings:
             self.notify(warning, severity="warning", timeout=8)
         config = session.model.config
@@ -238,6 +239,7 @@ class StudioScreen(Screen):
         self.timeline.keep = lambda kept: session.set_note("timeline", kept)
         if last_sample < session.state.step or not last_sample:
             self._take_sample()
+        freeze_what_is_built()  # the session, its corpus and profile, and this screen live on
         if self.start_training:
             self._start()
 
