@@ -148,6 +148,7 @@ class Comparison:
         threads: int | None = None,
         eval_every_s: float | None = None,
         overrides: dict[str, object] | None = None,
+        background: bool = False,
     ) -> None:
         from seussbot import defaults
         from seussbot.corpus import load_corpus
@@ -193,7 +194,9 @@ class Comparison:
             raise
         # Lockstep on a time budget: the run ends when their training time together reaches it.
         shared_s = None if steps is not None or same_time or minutes is None else minutes * 60
-        self.runner: Runner = Runner(self.sessions, turns="time" if same_time else "steps", shared_budget_s=shared_s)
+        self.runner: Runner = Runner(
+            self.sessions, turns="time" if same_time else "steps", shared_budget_s=shared_s, background=background
+        )
         self.ngram: NGramModel | None = self._ngram() if NGRAM in self.cells else None
         self._ngram_results: dict[tuple[int, int, str], ModelResult] = {}
         self._results_lock = threading.Lock()

@@ -136,7 +136,8 @@ class _GRULayer(torch.autograd.Function):
         gates = torch.addmm(bias, x.view(-1, features), w_ih.t()).view(steps, batch, 3 * hidden)
         # h W_hh^T + [0 | 0 | b_hn], kept for the backward: b_hn is laid down first, so that each
         # step's product adds onto it in place (an addmm into `out` would copy the bias there first).
-        hidden_side = x.new_zeros(steps, batch, 3 * hidden)
+        hidden_side = x.new_empty(steps, batch, 3 * hidden)
+        hidden_side[..., rz] = 0
         hidden_side[..., n] = b_hh[n]
         hs = x.new_empty(steps + 1, batch, hidden)  # hs[0] = h0, hs[t + 1] = h_t
         hs[0] = h0

@@ -110,7 +110,7 @@ class Runner:
         # Training seconds the sessions may spend together before all stop (a lockstep run's clock).
         self.shared_budget_s = shared_budget_s
         # The app's runners train in the background: their thread yields the CPU to the screen's
-        # (threads.yield_cpu_to_other_threads). The command line's train in the foreground.
+        # (threads.lower_this_thread_priority). The command line's train in the foreground.
         self.background = background
         self._started_elapsed: dict[str, float] = {}
         self.feeds = {s.name: Feed() for s in self.sessions}
@@ -192,9 +192,9 @@ class Runner:
     # -- the thread ---------------------------------------------------------------------
     def _train(self) -> None:
         if self.background:
-            from seussbot.threads import yield_cpu_to_other_threads
+            from seussbot.threads import lower_this_thread_priority
 
-            yield_cpu_to_other_threads()
+            lower_this_thread_priority()
         try:
             active: dict[str, tuple[TrainingSession, Iterator[Event]]] = {s.name: (s, s.events()) for s in self.sessions}
             last_save = time.monotonic()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from pathlib import Path
 
@@ -15,6 +16,13 @@ def seussbot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "seussbot-home"
     monkeypatch.setenv("SEUSSBOT_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def nothing_stays_frozen():
+    """The app freezes what its screens build (seussbot.tui.memory); no test keeps that for the next."""
+    yield
+    gc.unfreeze()
 
 
 def little_story(sentences: int = 400, seed: int = 1) -> str:

@@ -36,6 +36,7 @@ async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
         await until(lambda: screen.comparison is not None and all(s.trainer.state.step >= 20 for s in screen.comparison.sessions))
         steps = [s.trainer.state.step for s in screen.comparison.sessions]
         assert max(steps) - min(steps) <= 2  # lockstep
+        assert screen.comparison.runner.background  # the screen's threads come first
         await until(lambda: "%" in str(screen.query_one("#column-lstm .column-numbers").content))
         lesson = str(screen.query_one("#lesson", Static).content)
         assert lesson.startswith("After") and "LSTM" in lesson and "RNN" in lesson

@@ -95,7 +95,7 @@ def _lstm_tracks(pre: torch.Tensor, c: torch.Tensor, hidden: torch.Tensor) -> di
     }
 
 
-CHUNK = 32  # time steps per chunk of the cell recurrence: about sqrt(1,000), the text the view reads
+CELL_CHUNK = 32  # time steps per chunk of the cell recurrence: about sqrt(1,000), the text the view reads
 
 
 def linear_recurrence(decay: torch.Tensor, added: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
@@ -103,18 +103,20 @@ def linear_recurrence(decay: torch.Tensor, added: torch.Tensor, first: torch.Ten
 
     One step at a time this is a thousand tiny operations, each holding the GIL, and in the app
     the screen draws while the view reads: the reading took 300 ms there against 105 alone.
-    Cut into chunks of CHUNK steps, every chunk runs from zero at once, keeping the product of
+    Cut into chunks of CELL_CHUNK steps, every chunk runs from zero at once, keeping the product of
     its decays (P); one short pass then carries the true start into each chunk, c = local + P ⊙ carry:
-    about 2 * CHUNK + time / CHUNK operations. The sums run in another order, so the values
+    about 2 * CELL_CHUNK + time / CELL_CHUNK operations. The sums run in another order, so the values
     match the step-by-step ones to float rounding.
     """
+    assert first.dim() == 1, "one state: (hidden,)"
     steps, size = decay.shape
-    chunks = -(-steps // CHUNK)
-    pad = chunks * CHUNK - steps  # decay 1, added 0 after the end: the real steps are untouched
-    decay = F.pad(decay, (0, 0, 0, pad), value=1.0).view(chunks, CHUNK, size)
-    added = F.pad(added, (0, 0, 0, pad)).view(chunks, CHUNK, size)
+    length = min(CELL_CHUNK, steps)  # a short text is one chunk of its own length
+    chunks = -(-steps // length)
+    pad = chunks * length - steps  # decay 1, added 0 after the end: the real steps are untouched
+    decay = F.pad(decay, (0, 0, 0, pad), value=1.0).view(chunks, length, size)
+    added = F.pad(added, (0, 0, 0, pad)).view(chunks, length, size)
     local, kept = [added[:, 0]], [decay[:, 0]]  # within each chunk: c from zero, and the product of decays
-    for step in range(1, CHUNK):
+    for step in range(1, length):
         local.append(torch.addcmul(added[:, step], decay[:, step], local[-1]))
         kept.append(decay[:, step] * kept[-1])
     local_c, product = torch.stack(local, 1), torch.stack(kept, 1)
@@ -123,7 +125,7 @@ def linear_recurrence(decay: torch.Tensor, added: torch.Tensor, first: torch.Ten
         carries.append(carry)
         carry = torch.addcmul(local_c[chunk, -1], product[chunk, -1], carry)
     cells = torch.addcmul(local_c, product, torch.stack(carries)[:, None])
-    return cells.view(chunks * CHUNK, size)[:steps]
+    return cells.view(chunks * length, size)[:steps]
 
 
 def _gru_tracks(x_proj: torch.Tensor, h_proj: torch.Tensor, hidden: torch.Tensor) -> dict[str, torch.Tensor]:

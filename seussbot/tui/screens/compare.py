@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 from seussbot.compare import NGRAM, ModelResult, far_band, far_share, lesson
 from seussbot.errors import SeussbotError
 from seussbot.tui import format as fmt
-from seussbot.tui.memory import freeze_what_is_built
+from seussbot.tui.memory import freeze_what_is_built, thaw
 from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.line_chart import Line, LineChart
 from seussbot.tui.widgets.mistake_marks import as_marks, mark_styles, tally_content
@@ -176,7 +176,9 @@ class CompareScreen(Screen):
         try:
             threads = max(1, (os.cpu_count() or 1) - 1)  # the screen keeps a core
             overrides = getattr(self.app, "train_overrides", None)
-            comparison = Comparison(self.corpus_name, self.cells, minutes=self.minutes, threads=threads, overrides=overrides)
+            comparison = Comparison(
+                self.corpus_name, self.cells, minutes=self.minutes, threads=threads, overrides=overrides, background=True
+            )
         except SeussbotError as error:
             self.post_message(self.LoadFailed(str(error)))
             return
@@ -218,7 +220,6 @@ class CompareScreen(Screen):
         mode = "same time each" if comparison.same_time else "lockstep: each sees the same characters"
         self.sub_title = f"{comparison.corpus.name}, {level} level · {mode} · torch on {comparison.sessions[0].train_config.threads} thread(s)"
         freeze_what_is_built()  # the networks, the corpus, its n-gram counts and this screen live on
-        comparison.runner.background = True  # the screen comes first (see Runner.background)
         comparison.start()
         self.state = "running"
         self._show_lesson()
@@ -543,4 +544,5 @@ class CompareScreen(Screen):
     def on_unmount(self) -> None:
         if self.comparison is not None:
             self.comparison.stop()
+        thaw()  # what `_ready` froze may be collected now
 

@@ -147,7 +147,7 @@ class InsideScreen(Screen):
             with Vertical(id="inside-text-box", classes="panel") as box:
                 box.border_title = "Text"
                 yield TextArea(self.text, id="inside-edit", soft_wrap=True, show_line_numbers=False)
-                yield InsideText("Press e to type or paste a text to look into.", follow=self._cursor_moved, id="inside-text")
+                yield InsideText("Press e to type or paste a text to look into.", follow=self._follow_cursor, id="inside-text")
                 yield Label("", id="inside-status")
             with Vertical(id="inside-cursor-box", classes="panel") as box:
                 box.border_title = "At the cursor"
@@ -253,7 +253,7 @@ class InsideScreen(Screen):
         self.call_after_refresh(self._mark, self.text)
 
     # -- the cursor --------------------------------------------------------------------
-    def _cursor_moved(self, index: int) -> None:
+    def _follow_cursor(self, index: int) -> None:
         """The text's cursor is on character `index`: everything about it follows, in the same frame."""
         reading, written = self.reading, self.view.written
         if reading is None or not 0 <= index < len(written.piece_of):

@@ -27,7 +27,7 @@ from seussbot.errors import SeussbotError
 from seussbot.opening import TrainRequest, open_session
 from seussbot.runner import Failed, Runner, Saved, SaveFailed
 from seussbot.tui import format as fmt
-from seussbot.tui.memory import freeze_what_is_built
+from seussbot.tui.memory import freeze_what_is_built, thaw
 from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
@@ -586,3 +586,4 @@ class StudioScreen(Screen):
     def on_unmount(self) -> None:
         if self.runner is not None:  # never leave a training thread behind
             self.runner.stop()
+        thaw()  # what `_loaded` froze may be collected now

@@ -25,7 +25,7 @@ class InsideText(StreamView):
         self.follow = follow
 
     def _cursor_moved(self) -> None:
-        """Tell the screen at once, not by a message.
+        """Tell the screen at once, instead of posting StreamView.CursorMoved (which this view never sends).
 
         A message reaches the screen a turn later, after Textual has already drawn
         the cursor's frame; the inspector, strips and equations then waited for the
