@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Callable
 
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 
 from seussbot.tui.app import SeussbotApp
 from seussbot.tui.screens.catalog import Catalog
@@ -29,14 +29,18 @@ async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
         await pilot.press("v")
         await until(lambda: isinstance(app.screen, CompareChoiceScreen))
         app.screen.query_one(SelectionList).deselect("gru")
+        await pilot.press("m")  # 10 -> 30 minutes: far-reaching rules need longer
+        assert "30 min in all" in str(app.screen.query_one("#compare-time", Label).content)
         await pilot.press("enter")
         await until(lambda: isinstance(app.screen, CompareScreen))
         screen = app.screen
+        assert screen.minutes == 30.0
         assert [c.cell for c in screen.query(ModelColumn)] == ["rnn", "lstm", "ngram"]
         await until(lambda: screen.comparison is not None and all(s.trainer.state.step >= 20 for s in screen.comparison.sessions))
         steps = [s.trainer.state.step for s in screen.comparison.sessions]
         assert max(steps) - min(steps) <= 2  # lockstep
         assert screen.comparison.runner.background  # the screen's threads come first
+        assert screen.comparison.runner.shared_budget_s == 30 * 60
         await until(lambda: "%" in str(screen.query_one("#column-lstm .column-numbers").content))
         lesson = str(screen.query_one("#lesson", Static).content)
         assert lesson.startswith("After") and "LSTM" in lesson and "RNN" in lesson

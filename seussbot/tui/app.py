@@ -124,11 +124,11 @@ class SeussbotApp(App[int]):
     def open_compare(self, corpus: str) -> None:
         """Ask which networks take part, then train them side by side."""
         from seussbot.tui.screens.compare import CompareScreen
-        from seussbot.tui.screens.compare_choice import CompareChoiceScreen
+        from seussbot.tui.screens.compare_choice import CompareChoice, CompareChoiceScreen
 
-        def chosen(cells: tuple[str, ...] | None) -> None:
-            if cells:
-                self.push_screen(CompareScreen(corpus, cells), callback=self._back_in_library)
+        def chosen(choice: CompareChoice | None) -> None:
+            if choice is not None:
+                self.push_screen(CompareScreen(corpus, choice.cells, minutes=choice.minutes), callback=self._back_in_library)
 
         self.push_screen(CompareChoiceScreen(corpus), callback=chosen)
 
