@@ -35,6 +35,7 @@ async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
         await until(lambda: isinstance(app.screen, CompareScreen))
         screen = app.screen
         assert screen.minutes == 30.0
+        assert screen.focused is None  # keys are keys: a letter typed now must not go into the prompt
         assert [c.cell for c in screen.query(ModelColumn)] == ["rnn", "lstm", "ngram"]
         await until(lambda: screen.comparison is not None and all(s.trainer.state.step >= 20 for s in screen.comparison.sessions))
         steps = [s.trainer.state.step for s in screen.comparison.sessions]

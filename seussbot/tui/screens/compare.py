@@ -81,7 +81,7 @@ class ModelColumn(Vertical):
 
 class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
-    AUTO_FOCUS = None  # not the prompt: with the prompt focused, letters are text, not keys
+    AUTO_FOCUS = ""  # nothing (None would mean the app's "*", the prompt): with the prompt focused, letters are text, not keys
     BINDINGS = [
         Binding("slash", "focus_prompt", "Prompt"),
         Binding("space", "toggle_training", "Pause"),
