@@ -72,7 +72,7 @@ class CompareChoiceScreen(ModalScreen[CompareChoice | None]):
         self.dismiss(CompareChoice(chosen, self.minutes))
 
     def action_next_time(self) -> None:
-        self.minutes = TIMES[(TIMES.index(self.minutes) + 1) % len(TIMES)] if self.minutes in TIMES else TIMES[0]
+        self.minutes = TIMES[(TIMES.index(self.minutes) + 1) % len(TIMES)]  # it starts at one of them
         self.query_one("#compare-time", Label).update(self._time_text())
 
     def _time_text(self) -> str:
