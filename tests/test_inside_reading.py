@@ -12,7 +12,7 @@ from seussbot.errors import PromptError
 from seussbot.grammars.homecoming import HEROES, homecoming_stories
 from seussbot.inside.reach import reach
 from seussbot.inside.reading import read_text
-from seussbot.inside.recurrence import CELL_CHUNK, linear_recurrence
+from seussbot.inside.recurrence import linear_recurrence
 from seussbot.model import CELLS, CharRNN, ModelConfig
 from seussbot.vocab import Vocab
 
@@ -45,8 +45,8 @@ def test_reading_a_text_gives_the_numbers_of_stepping_through_it(cell: str) -> N
     assert set(reading.tracks[0]) == {k for k, v in gates[0].__dict__.items() if v is not None}
 
 
-@pytest.mark.parametrize("steps", [1, CELL_CHUNK - 1, CELL_CHUNK, CELL_CHUNK + 1, 3 * CELL_CHUNK + 5, 1000])
-def test_the_cell_recurrence_in_chunks_equals_stepping_it(steps: int) -> None:
+@pytest.mark.parametrize("steps", [1, 2, 3, 31, 32, 33, 1000, 1025])
+def test_the_cell_recurrence_as_a_scan_equals_stepping_it(steps: int) -> None:
     generator = torch.Generator().manual_seed(steps)
     decay = torch.rand(steps, 7, generator=generator, dtype=torch.float64)  # forget gates in (0, 1)
     added = torch.randn(steps, 7, generator=generator, dtype=torch.float64)
