@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Callable
 
 from textual.widgets import Input, Label, SelectionList, Static
@@ -23,7 +24,7 @@ async def until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
+async def test_compare_trains_side_by_side_and_writes_from_all(tmp_path) -> None:
     app = SeussbotApp(train_overrides=TINY, catalog=Catalog(only=("spot",)), warm_up=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("v")
@@ -51,7 +52,7 @@ async def test_compare_trains_side_by_side_and_writes_from_all() -> None:
         await pilot.press("enter")
         await until(lambda: all(len(c.view.text) > len("Doug saw") + 10 for c in screen.query(ModelColumn)))
         assert all(c.view.text.startswith("Doug saw") for c in screen.query(ModelColumn))
-        app.save_screenshot("compare.svg", "/tmp/shots")
+        assert Path(app.save_screenshot("compare.svg", str(tmp_path))).stat().st_size > 0  # the screen draws whole
         names = [s.name for s in screen.comparison.sessions]
         await pilot.press("escape", "b")  # while training: asked first
         from seussbot.tui.screens.confirm import ConfirmScreen
