@@ -95,7 +95,7 @@ def child_app(out: Path) -> None:
 
     from seussbot.opening import TrainRequest
     from seussbot.tui.app import SeussbotApp
-    from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+    from seussbot.tui.screens.inside import InsideScreen
     from seussbot.tui.screens.studio import StudioScreen
 
     text = seussian()[5000:6000]
@@ -117,9 +117,8 @@ def child_app(out: Path) -> None:
 
         def action_open_inside(self) -> None:
             studio = self._studio()
-            if studio is not None and studio.writer.source is not None:
-                source, session = studio.inside_source(studio.writer.source), studio.session  # as the studio's `i` does
-                self.push_screen(InsideScreen(InsideRequest(text, source=source, corpus=session.corpus, name="bench")))
+            if studio is not None:
+                studio.look_inside(text)  # as the studio's `i` does, on the benchmark's text
 
     app = Probed(open_request=TrainRequest(corpus="seussian"))
     app.run()
@@ -169,12 +168,24 @@ def app_run(seconds: float, env: dict[str, str], scratch: Path) -> dict:
     time.sleep(4)  # the thread count is measured in the first seconds
     marks = {"before": time.perf_counter()}
     time.sleep(seconds)
-    terminal.send(b"/")  # as a person does: write something, then look inside (within a few seconds)
+    terminal.send(b"++")  # as a person does: write 1,000 characters, then look inside (within a few seconds)
     time.sleep(0.3)
+    terminal.send(b"/")
+    time.sleep(0.3)
+    mark_written = terminal.mark
     terminal.send(b"\x15The cat \r")
+    terminal.wait_for("writing…", mark_written, timeout=10)
+    time.sleep(5.0)  # written by then (1,000 characters take 1-3 s while training), and a moment to read
+    terminal.send(b"\x1b")  # out of the prompt: i is the studio's key again
+    time.sleep(0.3)
+    mark_open = terminal.mark
+    sent = terminal.send(b"i")
+    written_ready = (terminal.wait_for("tokens read", mark_open, timeout=30) - sent) * 1000
+    time.sleep(0.5)
+    terminal.send(b"\x1b")
     time.sleep(1.5)
     marks["open"] = mark_open = terminal.mark
-    sent = terminal.send(OPEN)
+    sent = terminal.send(OPEN)  # another 1,000 characters: read at the key
     ready = (terminal.wait_for("tokens read", mark_open, timeout=30) - sent) * 1000
     first_frame = (terminal.wait_for("reading the text", mark_open, timeout=1) - sent) * 1000  # already there: its arrival time
     time.sleep(0.5)
@@ -190,7 +201,7 @@ def app_run(seconds: float, env: dict[str, str], scratch: Path) -> dict:
     terminal.close(QUIT, timeout=120)
     samples = json.loads(out.read_text())["samples"]
     return {
-        "ready_ms": ready, "first_frame_ms": first_frame, "cursor_ms": cursor, "reach_cursor_ms": with_reach,
+        "written_ready_ms": written_ready, "ready_ms": ready, "first_frame_ms": first_frame, "cursor_ms": cursor, "reach_cursor_ms": with_reach,
         "studio": rate(samples, marks["before"], marks["before"] + seconds) , "after": rate(samples, closed + 1, closed + seconds),
         "inside": rate(samples, opened, closed),
     }
@@ -232,7 +243,8 @@ def main() -> None:
         reference = label_latencies(env)
         app = app_run(args.seconds, env, scratch)
     p50 = statistics.median
-    rows.append(["view ready on 1,000 chars, while training (key to screen)", f"{app['ready_ms']:.0f} ms", "", "<= 200 ms"])
+    rows.append(["view ready on the 1,000 chars just written (i to screen; read ahead)", f"{app['written_ready_ms']:.0f} ms", "", "<= 200 ms"])
+    rows.append(["view ready on another 1,000 chars, while training (key to screen)", f"{app['ready_ms']:.0f} ms", "", "<= 200 ms"])
     rows.append(["  of which: the view's first frame, its text uncoloured", f"{app['first_frame_ms']:.0f} ms", "", ""])
     for name, values in (("cursor move to screen", app["cursor_ms"]), ("cursor move, reach on", app["reach_cursor_ms"])):
         rows.append([f"{name}, p50 / max", f"{p50(values):.1f} / {max(values):.1f} ms", f"{p50(reference):.1f} / {max(reference):.1f} ms (one label, minimal app)", "<= 30 ms"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -255,21 +256,25 @@ async def test_question_mark_opens_the_views_own_help_with_its_keys_and_gate_nam
         assert app.screen is screen
 
 
-async def test_the_text_shows_before_the_reading_and_the_gates_fill_in_after() -> None:
-    import threading
-
+def _held_back(gate: "threading.Event") -> tuple[Vocab, CharRNN, ModelSource]:
+    """TEXT's vocabulary, a small LSTM, and a source whose snapshot waits for `gate` (the reading cannot end before it)."""
     vocab = Vocab.build(TEXT)
     torch.manual_seed(0)
     model = CharRNN(ModelConfig("lstm", vocab_size=len(vocab), hidden_size=8, layers=1, embed_dim=4)).eval()
-    gate = threading.Event()
 
     def slow_snapshot() -> CharRNN:
-        gate.wait(30)  # the reading cannot start until the test has looked
+        gate.wait(30)
         return model
 
+    return vocab, model, ModelSource(vocab, slow_snapshot)
+
+
+async def test_the_text_shows_before_the_reading_and_the_gates_fill_in_after() -> None:
+    gate = threading.Event()
+    _, _, held_back = _held_back(gate)
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = InsideScreen(InsideRequest(TEXT, source=ModelSource(vocab, slow_snapshot)))
+        screen = InsideScreen(InsideRequest(TEXT, source=held_back))
         app.push_screen(screen)
         await until(lambda: screen.is_mounted and screen.query_one(InsideText).text == TEXT)
         view = screen.query_one(InsideText)
@@ -300,3 +305,50 @@ async def test_the_studio_under_the_view_rests_and_comes_back_whole_after_a_resi
         await pilot.pause()
         assert studio.size == (SIZE[0] + 20, SIZE[1] + 6)
         assert studio.query_one("#write-panel-box").region.right <= SIZE[0] + 20
+
+
+async def test_the_studio_builds_its_view_unseen_and_reads_what_it_wrote_before_i_is_pressed(story: str) -> None:
+    """`i` then switches to a view already read and drawn: the same screen, no second reading."""
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, StudioScreen) and app.screen.inside is not None and app.screen.inside.is_mounted)
+        studio = app.screen
+        inside = studio.inside
+        assert inside not in app.screen_stack and app.is_screen_installed(inside)
+        focused = studio.focused
+        studio.writer.prompt.value = "Ann"
+        studio.writer.write()
+        await until(lambda: not studio.writer.busy and inside.reading is not None)
+        assert "".join(inside.reading.tokens) == studio.writer.view.text  # read before the key, unseen
+        assert app.screen is studio and studio.focused is focused  # the studio kept its keys
+        read_ahead = inside.reading
+        await pilot.press("i")
+        assert app.screen is inside and inside.reading is read_ahead  # shown, not read again
+        assert "weights that wrote it" in inside.query_one("#inside-text-box").border_title
+        await pilot.press("escape")
+        assert app.screen is studio and app.is_screen_installed(inside)
+        studio.look_inside("Bob had a bun.")  # another text: read at the key, in the same view
+        assert app.screen is inside and inside.reading is None and inside.query_one(GateStrips).levels is None
+        await until(lambda: inside.reading is not None)
+        assert "".join(inside.reading.tokens) == "Bob had a bun."
+        assert inside.query_one("#inside-text-box").border_title == "Text"  # read by the network as it is now
+        await pilot.press("escape", "b")  # the view, then the studio: the view goes with it
+        await until(lambda: not studio.is_attached)
+        assert not app.is_screen_installed(inside)
+
+
+async def test_a_reading_that_ends_after_a_newer_text_was_asked_for_is_dropped() -> None:
+    gate = threading.Event()
+    vocab, model, held_back = _held_back(gate)
+    app = make_app(start_training=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = InsideScreen(InsideRequest(TEXT, source=held_back))
+        app.push_screen(screen)
+        await until(lambda: screen.is_mounted)
+        screen.look_into(InsideRequest("Bob saw a hat.", source=ModelSource(vocab, lambda: model)))
+        await until(lambda: screen.reading is not None)
+        gate.set()  # the first reading ends now, after the second
+        await pilot.pause(0.3)
+        assert "".join(screen.reading.tokens) == "Bob saw a hat."
+        assert screen.query_one(InsideText).text == "Bob saw a hat."

@@ -212,7 +212,8 @@ class SeussbotApp(App[int]):
         return super()._background_screens
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self._light_panel(event.widget)
+        if event.widget.screen is self.screen:  # not a screen built unseen (`seussbot.tui.prebuilt`)
+            self._light_panel(event.widget)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if event.widget.screen.focused is None:

@@ -12,6 +12,7 @@ the weights by matrix.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -31,11 +32,13 @@ from seussbot.tui.widgets.gate_strips import GateStrips
 from seussbot.tui.widgets.inside_panels import CellsList, WeightsTable
 from seussbot.tui.widgets.inside_text import InsideText
 from seussbot.tui.widgets.mistake_marks import as_marks, explain, mark_styles
-from seussbot.tui.screens.inside_source import InsideRequest, excerpt, load_saved
+from seussbot.tui.screens.inside_source import InsideRequest, Looked, excerpt, load_saved
+from seussbot.tui.widgets.model_source import ModelSource
 from seussbot.tui.widgets.value_scale import Scale, ScaleKey
 from seussbot.tui.widgets.written import Written
 
 if TYPE_CHECKING:
+    from seussbot.corpus import Corpus
     from seussbot.inside.reading import Reading
     from seussbot.model import CharRNN
 
@@ -64,24 +67,24 @@ class InsideScreen(Screen):
     ]
 
     class Read(Message):
-        def __init__(self, reading: "Reading | None", error: str | None = None) -> None:
+        def __init__(self, looking: object, looked: Looked, error: str | None = None) -> None:
             super().__init__()
-            self.reading, self.error = reading, error
+            self.looking, self.looked, self.error = looking, looked, error
 
     class Marked(Message):
-        def __init__(self, text: str, marks: list) -> None:
+        def __init__(self, looking: object, marks: list) -> None:
             super().__init__()
-            self.text, self.marks = text, marks
+            self.looking, self.marks = looking, marks
 
     class Reached(Message):
-        def __init__(self, position: int, found: object) -> None:
+        def __init__(self, looking: object, position: int, found: object) -> None:
             super().__init__()
-            self.position, self.found = position, found
+            self.looking, self.position, self.found = looking, position, found
 
     class CellsFound(Message):
-        def __init__(self, findings: list | None, error: str | None = None) -> None:
+        def __init__(self, looking: object, findings: list | None, error: str | None = None) -> None:
             super().__init__()
-            self.findings, self.error = findings, error
+            self.looking, self.findings, self.error = looking, findings, error
 
     @property
     def help_keys(self) -> tuple[tuple[str, str], ...]:
@@ -123,8 +126,19 @@ class InsideScreen(Screen):
 
         self.app.push_screen(HelpScreen(self))
 
-    def __init__(self, request: InsideRequest) -> None:
+    def __init__(self, request: InsideRequest | None = None) -> None:
+        """A view of `request`; or, with none, a view built ahead of time for `look_into` to fill."""
         super().__init__()
+        self.shown_layer = 0  # what is shown stays chosen from one text to the next
+        self.track_index = 0
+        self.by_variance = True
+        self.reach_on = False
+        self._reach_timer = None
+        self._take(request or InsideRequest(""))
+        self._pending = request is not None  # read once composed
+
+    def _take(self, request: InsideRequest) -> None:
+        """Forget the last text and network; `request` is what is looked into now."""
         self.request = request
         self.text = request.text
         self.source = request.source
@@ -132,16 +146,27 @@ class InsideScreen(Screen):
         self.split_mode = request.split_mode
         self.reading: Reading | None = None
         self.model: CharRNN | None = None  # the snapshot read (reach and cells use the same weights)
-        self.shown_layer = 0
-        self.track_index = 0
-        self.by_variance = True
         self.unit: int | None = None  # None until a unit is chosen: the one that varies most
         self.index = 0  # the token under the cursor
+        self.looking = object()  # this text's token: what a worker finds for an earlier one is dropped
+
+    def look_into(self, request: InsideRequest) -> None:
+        """Look into a new text and network with this view as it is, already built.
+
+        The studio builds its view before the key that opens it (`seussbot.tui.prebuilt`),
+        so opening costs a switch of screens, not a mount; the reading starts here, before it.
+        """
+        self._take(request)
         self.reach_on = False
-        self._reach_timer = None
+        if self._reach_timer is not None:
+            self._reach_timer.stop()
+        self._start_reading()
+        if self.is_mounted:
+            self._show_unread()
 
     def compose(self) -> ComposeResult:
-        self._read(self.text)  # the worker starts before the widgets are built and styled
+        if self._pending:  # the worker starts before the widgets are built and styled
+            self._start_reading()
         yield Header()
         with Container(id="inside"):
             with Vertical(id="inside-text-box", classes="panel") as box:
@@ -165,14 +190,43 @@ class InsideScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.title = self.request.name or self.request.model or "look inside"
-        self.sub_title = "reading…"
         self.query_one("#inside-side").border_title = "Equations"
         view = self.view
         view.set_mark_styles(mark_styles(view.background_colors[1]))
-        if self.text:  # the text at once, uncoloured; colours, candidates and gates follow the reading
+        if self._pending:
+            self._show_unread()
+
+    def on_screen_resume(self) -> None:
+        if self.focused is None or not self.focused.display:  # a view filled unseen: the text takes the keys
+            self.view.focus()
+
+    def on_screen_suspend(self) -> None:
+        if self._reach_timer is not None:  # nothing is measured for a view no one sees
+            self._reach_timer.stop()
+
+    def _show_unread(self) -> None:
+        """The text at once, uncoloured, and nothing of any earlier text; the reading fills in the rest."""
+        self.title = self.request.name or self.request.model or "look inside"
+        self.sub_title = "reading…"
+        view = self.view
+        view.clear()
+        view.show_reach({})
+        view.display = True
+        self.query_one("#inside-edit").display = False
+        self.query_one("#inside-unit").display = False
+        text_box = self.query_one("#inside-text-box")
+        text_box.border_title, text_box.border_subtitle = "Text", ""
+        self._status("")
+        self.strips.clear()
+        self.query_one(ScaleKey).clear()
+        self.query_one(EquationsView).show_lines([])
+        self.query_one(CellsList).forget()
+        self._side("inside-equations", "Equations")
+        if self.text:  # colours, candidates and gates follow the reading
             view.append([Written(self.text, None)])
             self.query_one(CursorInspector).show_nothing("reading the text through the network…")
+        else:
+            self.query_one(CursorInspector).show_nothing("")
 
     @property
     def view(self) -> InsideText:
@@ -186,47 +240,65 @@ class InsideScreen(Screen):
         self.query_one("#inside-status", Label).update(text)
 
     # -- reading ---------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="inside-read")
-    def _read(self, text: str) -> None:
+    def _start_reading(self) -> None:
+        """Read `self.text` in a thread of its own, started now.
+
+        A Textual thread worker starts from an asyncio task, which ran only after the
+        screen switch had drawn its first two frames: 55-62 ms after the key, in a pty
+        trace while training. Everything the reading needs is passed in: `look_into` may
+        replace the request while an earlier reading runs, and that result is dropped.
+        """
+        arguments = (self.looking, self.text, self.source, self.request.model, self.corpus, self.split_mode)
+        threading.Thread(target=self._read, args=arguments, name="seussbot-inside-read", daemon=True).start()
+
+    def _read(
+        self, looking: object, text: str, source: ModelSource | None, saved: str | None, corpus: "Corpus | None", split_mode: str
+    ) -> None:
         import torch
 
         torch.set_num_threads(1)  # leave the other core to training and the screen
         try:
-            if self.source is None:
-                self.source, self.corpus, self.split_mode = load_saved(self.request.model or "")
-                if not text and self.corpus is not None:  # a saved model reads what it never trained on
-                    text = self.text = excerpt(self.corpus.split(mode=self.split_mode)[1])  # type: ignore[arg-type]
-            if not text:
-                self.post_message(self.Read(None))
-                return
-            from seussbot.inside.reading import read_text
+            if source is None:
+                source, corpus, split_mode = load_saved(saved or "")
+                if not text and corpus is not None:  # a saved model reads what it never trained on
+                    text = excerpt(corpus.split(mode=split_mode)[1])  # type: ignore[arg-type]
+            model = reading = None
+            if text:
+                from seussbot.inside.reading import read_text
 
-            self.model = self.source.snapshot()  # reading, reach and cells all look at these weights
-            self.post_message(self.Read(read_text(self.model, self.source.vocab, text)))
-        except SeussbotError as error:
-            self.post_message(self.Read(None, str(error)))
+                model = source.snapshot()  # reading, reach and cells all look at these weights
+                reading = read_text(model, source.vocab, text)
+            self.post_message(self.Read(looking, Looked(text, source, model, reading, corpus, split_mode)))
+        except Exception as error:  # a strange model file or a bug: said on the screen, which stays alive
+            said = str(error) if isinstance(error, SeussbotError) else f"{type(error).__name__}: {error}"
+            self.post_message(self.Read(looking, Looked(text, source, None, None, corpus, split_mode), said))
 
     @work(thread=True, exclusive=True, group="inside-marks")
-    def _mark(self, text: str) -> None:
+    def _mark(self, looking: object, text: str, source: ModelSource) -> None:
         """Judge the text once the reading is drawn: pure Python, so it would hold the GIL meanwhile."""
-        if self.source is not None and self.source.profile is not None and self.source.vocab.level == "char":
+        if source.profile is not None and source.vocab.level == "char":
             from seussbot.mistakes import find_mistakes
 
-            self.post_message(self.Marked(text, as_marks(find_mistakes(text, self.source.profile))))
+            self.post_message(self.Marked(looking, as_marks(find_mistakes(text, source.profile))))
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:
-        if message.text == self.text and self.reading is not None:
+        if message.looking is self.looking and self.reading is not None:
             self.view.add_marks(message.marks)
 
     @on(Read)
     def _shown_reading(self, message: Read) -> None:
+        if message.looking is not self.looking:  # an earlier text's, finished after `look_into`
+            return
+        looked = message.looked
+        self.text, self.source, self.model = looked.text, looked.source, looked.model
+        self.corpus, self.split_mode = looked.corpus, looked.split_mode
         if message.error:
             self.sub_title = "cannot read this text"
             self._status(message.error)
             self.notify(message.error, severity="error", timeout=8)
             return
-        self.reading = reading = message.reading
+        self.reading = reading = looked.reading
         if reading is None:
             self.sub_title = "no text yet"
             self.action_edit()
@@ -246,11 +318,13 @@ class InsideScreen(Screen):
         self.shown_layer = min(self.shown_layer, reading.layers - 1)
         self.track_index %= len(TRACKS[reading.cell])
         self.sub_title = f"{reading.cell.upper()} · {reading.layers} layer{'s' if reading.layers > 1 else ''} · {len(reading):,} tokens read"
+        self.query_one("#inside-text-box").border_title = f"Text, read by the {self.request.note}" if self.request.note else "Text"
         self._status("? help · arrows move · t gate · l layer · s sort · j/k unit · r reach · n cells · w weights")
         self._show_track()
-        view.focus()
+        if self.is_current:  # unseen, it would take the focus from the screen in front
+            view.focus()
         view.action_cursor_to(min(self.index, len(reading) - 1))
-        self.call_after_refresh(self._mark, self.text)
+        self.call_after_refresh(self._mark, self.looking, self.text, self.source)
 
     # -- the cursor --------------------------------------------------------------------
     def _follow_cursor(self, index: int) -> None:
@@ -374,28 +448,30 @@ class InsideScreen(Screen):
     def _schedule_reach(self) -> None:
         if self._reach_timer is not None:
             self._reach_timer.stop()
-        self._reach_timer = self.set_timer(REACH_DELAY_S, lambda: self._reach(self.text, self.index))
+        self._reach_timer = self.set_timer(
+            REACH_DELAY_S, lambda: self._reach(self.looking, self.model, self.source, self.text, self.index)
+        )
 
     @work(thread=True, exclusive=True, group="inside-reach")
-    def _reach(self, text: str, position: int) -> None:
+    def _reach(self, looking: object, model: "CharRNN | None", source: ModelSource | None, text: str, position: int) -> None:
         import torch
 
         from seussbot.inside.reach import reach
 
         torch.set_num_threads(1)
-        if self.source is None or self.model is None or position < 1:
-            self.post_message(self.Reached(position, None))
+        if source is None or model is None or position < 1:
+            self.post_message(self.Reached(looking, position, None))
             return
         try:
-            self.post_message(self.Reached(position, reach(self.model, self.source.vocab, text, position)))
+            self.post_message(self.Reached(looking, position, reach(model, source.vocab, text, position)))
         except SeussbotError:
-            self.post_message(self.Reached(position, None))
+            self.post_message(self.Reached(looking, position, None))
 
     @on(Reached)
     def _reached(self, message: Reached) -> None:
         found = message.found
         box = self.query_one("#inside-text-box")
-        if not self.reach_on or message.position != self.index:
+        if not self.reach_on or message.looking is not self.looking or message.position != self.index:
             return
         if found is None:
             self.view.show_reach({})
@@ -417,30 +493,34 @@ class InsideScreen(Screen):
             return
         self._side("inside-cells", "Cells that mean something")
         cells = self.query_one(CellsList)
-        if not getattr(cells, "findings", None):
+        if not cells.findings:
             cells.clear_options()
             cells.add_option("finding cells in the corpus's validation text…")
-            self._find_cells()
+            self._find_cells(self.looking, self.model, self.source, self.corpus, self.split_mode)
 
     @work(thread=True, exclusive=True, group="inside-cells")
-    def _find_cells(self) -> None:
+    def _find_cells(
+        self, looking: object, model: "CharRNN | None", source: ModelSource | None, corpus: "Corpus | None", split_mode: str
+    ) -> None:
         import torch
 
         from seussbot.inside.cells import find_cells
 
         torch.set_num_threads(1)
-        if self.source is None or self.model is None or self.corpus is None:
-            self.post_message(self.CellsFound(None, "The corpus this model learned is not at hand."))
+        if source is None or model is None or corpus is None:
+            self.post_message(self.CellsFound(looking, None, "The corpus this model learned is not at hand."))
             return
         try:
-            _, validation = self.corpus.split(mode=self.split_mode)  # type: ignore[arg-type]
-            report = find_cells(self.model, self.source.vocab, validation, max_tokens=CELLS_TOKENS)
-            self.post_message(self.CellsFound(report.findings))
+            _, validation = corpus.split(mode=split_mode)  # type: ignore[arg-type]
+            report = find_cells(model, source.vocab, validation, max_tokens=CELLS_TOKENS)
+            self.post_message(self.CellsFound(looking, report.findings))
         except SeussbotError as error:
-            self.post_message(self.CellsFound(None, str(error)))
+            self.post_message(self.CellsFound(looking, None, str(error)))
 
     @on(CellsFound)
     def _cells_found(self, message: CellsFound) -> None:
+        if message.looking is not self.looking:
+            return
         cells = self.query_one(CellsList)
         if message.findings is None:
             cells.clear_options()
@@ -450,7 +530,7 @@ class InsideScreen(Screen):
 
     @on(OptionList.OptionSelected, "#inside-cells")
     def _cell_chosen(self, event: OptionList.OptionSelected) -> None:
-        findings = getattr(self.query_one(CellsList), "findings", [])
+        findings = self.query_one(CellsList).findings
         if self.reading is None or not event.option.id or int(event.option.id) >= len(findings):
             return
         finding = findings[int(event.option.id)]
@@ -476,6 +556,8 @@ class InsideScreen(Screen):
         side = self.query_one(ContentSwitcher)
         side.current = which
         side.border_title = title
+        if not self.is_current:
+            return
         if which == "inside-cells":
             self.query_one(CellsList).focus()
         else:
@@ -499,7 +581,8 @@ class InsideScreen(Screen):
         editor.display = False
         self.view.display = True
         self.sub_title = "reading…"
-        self._read(self.text)
+        self.looking = object()  # a reading of the text before is dropped
+        self._start_reading()
 
     def action_back(self) -> None:
         editor = self.query_one("#inside-edit", TextArea)

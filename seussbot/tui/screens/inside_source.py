@@ -15,6 +15,8 @@ from seussbot.tui.widgets.model_source import ModelSource
 
 if TYPE_CHECKING:
     from seussbot.corpus import Corpus
+    from seussbot.inside.reading import Reading
+    from seussbot.model import CharRNN
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,20 @@ class InsideRequest:
     corpus: "Corpus | None" = None  # whose validation text the cells are found in
     split_mode: str = "interleaved"
     name: str = ""
+    note: str = ""  # said after what was read, e.g. which weights read it
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What one reading found: the text read, the network, the weights it was read with (the reach
+    and the cells look at the same ones), the reading, and the corpus whose rules and text apply."""
+
+    text: str
+    source: ModelSource | None
+    model: "CharRNN | None"
+    reading: "Reading | None"
+    corpus: "Corpus | None"
+    split_mode: str
 
 
 def excerpt(text: str, chars: int = 800) -> str:

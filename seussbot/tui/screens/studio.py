@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -28,6 +28,7 @@ from seussbot.opening import TrainRequest, open_session
 from seussbot.runner import Failed, Runner, Saved, SaveFailed
 from seussbot.tui import format as fmt
 from seussbot.tui.memory import freeze_what_is_built, thaw
+from seussbot.tui.prebuilt import build_unseen, let_go
 from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from seussbot.corpus import Corpus
     from seussbot.mistakes import CorpusProfile
     from seussbot.session import LoadedModel, TrainingSession
+    from seussbot.model import CharRNN
+    from seussbot.tui.screens.inside import InsideRequest, InsideScreen
 
 TICK_S = 1 / 5  # news from training, five times a second
 
@@ -125,6 +128,8 @@ class StudioScreen(Screen):
         self.memorising_note = ""
         self.learned_at: int | None = None  # the step the probe first reached its mark
         self.probe_shares: list[float | None] = []  # the latest probe, per band
+        self.inside: "InsideScreen | None" = None  # the look-inside view, built once the model is here
+        self.read_ahead: "tuple[str, CharRNN] | None" = None  # the text, and the snapshot, the unseen view has read
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -242,6 +247,7 @@ class StudioScreen(Screen):
         freeze_what_is_built()  # the session, its corpus and profile, and this screen live on
         if self.start_training:
             self._start()
+        self.call_after_refresh(self._build_inside)
 
     @on(PlayOnly)
     def _play_only(self, message: PlayOnly) -> None:
@@ -253,6 +259,17 @@ class StudioScreen(Screen):
         self.timeline.restore(loaded.meta["notes"].get("timeline") if isinstance(loaded.meta.get("notes"), dict) else None)
         self._set_state("play")
         self.notify(f"This model can write but not train: {message.reason}", severity="warning", timeout=8)
+        self.call_after_refresh(self._build_inside)
+
+    async def _build_inside(self) -> None:
+        """Build the look-inside view now, unseen, so that `i` opens it at once (`seussbot.tui.prebuilt`)."""
+        from seussbot.tui.screens.inside import InsideScreen
+
+        if self.inside is not None or not self.is_attached:
+            return
+        self.inside = InsideScreen()
+        if await build_unseen(self.app, self.inside, f"inside-{id(self)}"):
+            freeze_what_is_built()  # its widgets live as long as this screen
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -521,21 +538,59 @@ class StudioScreen(Screen):
 
     def action_inside(self) -> None:
         """Look inside the network at the text just written (training goes on)."""
-        from seussbot.tui.screens.inside import InsideRequest, InsideScreen
+        self.look_inside(self.writer.view.text)
+
+    def look_inside(self, text: str) -> None:
+        """Open the look-inside view on `text`: the text just written as the weights that wrote it saw
+        it (read ahead, unseen, when the writing ended), any other text as the network is now."""
+        from seussbot.tui.screens.inside import InsideScreen
+
+        inside = self.inside
+        if inside is not None and inside.is_mounted and self.read_ahead == (text, self.writer.written_by):
+            self.read_ahead = None
+            self.app.push_screen(inside)  # read and drawn already
+            return
+        request = self._inside_request(text, self.writer.prepared.recent_model)
+        if request is None:
+            self.notify("The model is still loading.", severity="warning")
+        elif inside is None or not inside.is_mounted:  # a key sooner than the view was built
+            self.app.push_screen(InsideScreen(request))
+        else:
+            self.read_ahead = None
+            inside.look_into(request)  # the reading starts before the switch
+            self.app.push_screen(inside)
+
+    def _inside_request(self, text: str, snapshot: "Callable[[ModelSource], CharRNN | None]", note: str = "") -> "InsideRequest | None":
+        """What the view looks into for `text`: the network `snapshot` gives, or else a fresh snapshot
+        (which waits for the training step under way to end)."""
+        from seussbot.tui.screens.inside import InsideRequest
 
         session, source = self.session, self.writer.source
         if source is None:
-            self.notify("The model is still loading.", severity="warning")
-            return
+            return None
         corpus, split = (session.corpus, session.split_mode) if session else (None, "interleaved")
-        request = InsideRequest(self.writer.view.text, source=self.inside_source(source), corpus=corpus, split_mode=split, name=self.title)
-        self.app.push_screen(InsideScreen(request))
+        taken = snapshot(source)
+        view_source = source if taken is None else replace(source, snapshot=lambda: taken)
+        return InsideRequest(text, source=view_source, corpus=corpus, split_mode=split, name=self.title, note=note)
 
-    def inside_source(self, source: ModelSource) -> ModelSource:
-        """Where the look-inside view takes its network: the snapshot prepared for writing if it is a few
-        seconds old, so the view need not wait for the training step under way to end; else a fresh one."""
-        taken = self.writer.prepared.recent_model(source)
-        return source if taken is None else replace(source, snapshot=lambda: taken)
+    @on(WritePanel.Done)
+    def _read_ahead(self, message: WritePanel.Done) -> None:
+        """A writing ended: the unseen look-inside view reads it now, with the snapshot that wrote it.
+
+        Looking inside at the text just written is what `i` is for. Read here, in the
+        background (60-70 ms of one core for 1,000 characters), the view opens on it read
+        and drawn in its first frame; if the text changed since, `i` reads it as any other.
+        """
+        inside, writer = self.inside, self.writer
+        if message.error or message.writing != writer.writing or inside is None or not inside.is_mounted:
+            return
+        wrote, text = writer.written_by, writer.view.text
+        if self.app.screen is not self or wrote is None or not text:
+            return
+        request = self._inside_request(text, lambda _: wrote, note="weights that wrote it")
+        if request is not None:
+            inside.look_into(request)
+            self.read_ahead = (text, wrote)
 
     def action_read(self) -> None:
         """The network as it is now reads its held-out text; training goes on underneath."""
@@ -586,4 +641,6 @@ class StudioScreen(Screen):
     def on_unmount(self) -> None:
         if self.runner is not None:  # never leave a training thread behind
             self.runner.stop()
+        if self.inside is not None:
+            let_go(self.app, self.inside)
         thaw()  # what `_loaded` froze may be collected now

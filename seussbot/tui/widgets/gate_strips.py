@@ -59,6 +59,15 @@ class GateStrips(ScrollView):
         self._keep_cursor_in_view()
         self.refresh()
 
+    def clear(self) -> None:
+        """Show nothing: a new text is being read, and the old values are not its."""
+        self.tokens, self.levels, self.scale, self.order = [], None, None, []
+        self.cursor = self.marked = self.start = 0
+        self._at_cursor = (-1, [])
+        self._rows.clear()
+        self.virtual_size = Size(self.size.width, 1)
+        self.refresh()
+
     def set_cursor(self, cursor: int) -> None:
         """Move the cursor: the header row now, the column through the rows once the cursor rests."""
         start = self.start

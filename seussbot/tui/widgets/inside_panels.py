@@ -14,6 +14,13 @@ from seussbot.inside.weights import WeightMatrix
 class CellsList(OptionList):
     """The units found, best first; choosing one shows it in the strips."""
 
+    findings: list[CellFinding] = []  # none until found: `show` sets the list this view's options name
+
+    def forget(self) -> None:
+        """No units: they were found for other weights."""
+        self.clear_options()
+        self.findings = []
+
     def show(self, findings: list[CellFinding]) -> None:
         self.clear_options()
         self.findings = findings

@@ -52,6 +52,10 @@ class ScaleKey(Widget):
         self.scale, self.label = scale, label
         self.refresh()
 
+    def clear(self) -> None:
+        self.scale, self.label = None, ""
+        self.refresh()
+
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         scale = self.scale

@@ -33,6 +33,7 @@ from seussbot.tui.widgets.written import Mark, Written, as_written
 from seussbot.writing import Tally, WriteSettings
 
 if TYPE_CHECKING:
+    from seussbot.model import CharRNN
     from seussbot.writing import Batch
 
 
@@ -76,6 +77,7 @@ class WritePanel(Vertical):
         self.source: ModelSource | None = None
         self.settings = WriteSettings()
         self.writing = 0  # id of the current writing; batches from older ones are dropped
+        self.written_by: "CharRNN | None" = None  # the snapshot whose weights wrote the text shown
         self.busy = False
         self.tally: Tally | None = None
         self.keep: Callable[[dict], None] | None = None  # where the settings are kept (the model's notes)
@@ -196,19 +198,20 @@ class WritePanel(Vertical):
         batches, pace = None, Pace()
         stepper = self.prepared.ready(source, prompt)
         if stepper is not None:
+            self.written_by = stepper.model
             from seussbot.writing import write_and_judge
 
             batches = write_and_judge(stepper, source.vocab, prompt, settings, source.profile, cancelled=cancelled)
             try:
                 first = next(batches, None)
             except SeussbotError as error:
-                self._done(self.Done(writing, str(error)))
+                self.post_message(self.Done(writing, str(error)))  # posted: the studio hears of every ending
                 return
             if first is not None:
                 pace.sent()  # the worker starts once this is drawn: until then it would take the interpreter from the drawing
                 self._wrote(self.Wrote(writing, [as_written(step) for step in first.steps], as_marks(first.mistakes), first.tally, first.cut, pace))
             if first is None or first.done:
-                self._done(self.Done(writing))
+                self.post_message(self.Done(writing))
                 return
         self._write(writing, source, prompt, settings, batches, pace, cancelled)
 
@@ -232,6 +235,7 @@ class WritePanel(Vertical):
         self._leave_choosing()
         prompt = (self.prompt.value if typed is None else typed).replace("\\n", "\n")
         self.writing += 1
+        self.written_by = None
         view = self.view
         view.clear()
         if prompt:
@@ -251,7 +255,12 @@ class WritePanel(Vertical):
 
         try:
             if batches is None:
-                batches = write_and_judge(self.prepared.take(source), source.vocab, prompt, settings, source.profile, cancelled=cancelled)
+                from seussbot.stepper import Stepper
+
+                taken = self.prepared.take(source)
+                if not cancelled():
+                    self.written_by = taken.model if isinstance(taken, Stepper) else taken
+                batches = write_and_judge(taken, source.vocab, prompt, settings, source.profile, cancelled=cancelled)
             pace.wait_until_drawn()
             for batch in batches:
                 pieces = [as_written(step) for step in batch.steps]
