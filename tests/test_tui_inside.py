@@ -326,6 +326,11 @@ async def test_the_studio_builds_its_view_unseen_and_reads_what_it_wrote_before_
         await pilot.press("i")
         assert app.screen is inside and inside.reading is read_ahead  # shown, not read again
         assert "weights that wrote it" in inside.query_one("#inside-text-box").border_title
+        await pilot.press("e")
+        inside.query_one("#inside-edit", TextArea).text = "Bob had a bun."
+        await pilot.press("ctrl+r")  # typed here: read by the same weights, but they did not write it
+        await until(lambda: inside.reading is not None and "".join(inside.reading.tokens) == "Bob had a bun.")
+        assert inside.query_one("#inside-text-box").border_title == "Text"
         await pilot.press("escape")
         assert app.screen is studio and app.is_screen_installed(inside)
         studio.look_inside("Bob had a bun.")  # another text: read at the key, in the same view

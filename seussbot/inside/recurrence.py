@@ -4,7 +4,9 @@ The model's fused forward pass (and whatever replaces it for speed) hides the
 gates; here they are the same equations as `CharRNN.step(with_gates=True)`, run
 over a whole text from each layer's `weight_ih_l{k}`, `weight_hh_l{k}` and
 biases: the h sequence from ATen's recurrent op, then every gate at once.
-It runs with or without autograd, so the reach uses it too.
+The h sequence runs with or without autograd, so the reach uses it too; the recorded
+gates and cells are for reading (`linear_recurrence` writes into its buffers, which
+autograd cannot follow).
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def linear_recurrence(decay: torch.Tensor, added: torch.Tensor, first: torch.Ten
         now, before = buffers[source], buffers[source, 0:2, pad - shift : pad - shift + steps]
         torch.addcmul(now[0::2, pad:], now[1, pad:], before, out=buffers[1 - source, 0:2, pad:])
         source, shift = 1 - source, 2 * shift
-    return buffers[source, 0, pad:]
+    return buffers[source, 0, pad:].clone()  # a view would keep all six (steps, hidden) blocks alive
 
 
 def _gru_tracks(x_proj: torch.Tensor, h_proj: torch.Tensor, hidden: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -13,6 +13,7 @@ the weights by matrix.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -199,6 +200,8 @@ class InsideScreen(Screen):
     def on_screen_resume(self) -> None:
         if self.focused is None or not self.focused.display:  # a view filled unseen: the text takes the keys
             self.view.focus()
+        if self.reach_on and self.reading is not None:  # a reach the suspension stopped
+            self._schedule_reach()
 
     def on_screen_suspend(self) -> None:
         if self._reach_timer is not None:  # nothing is measured for a view no one sees
@@ -209,6 +212,7 @@ class InsideScreen(Screen):
         self.title = self.request.name or self.request.model or "look inside"
         self.sub_title = "reading…"
         view = self.view
+        view.set_mark_styles(mark_styles(view.background_colors[1]))  # the theme may have changed since the last text
         view.clear()
         view.show_reach({})
         view.display = True
@@ -578,6 +582,7 @@ class InsideScreen(Screen):
         if not editor.display:
             return
         self.text = editor.text
+        self.request = replace(self.request, text=self.text, note="")  # typed here: no writer's weights to name
         editor.display = False
         self.view.display = True
         self.sub_title = "reading…"

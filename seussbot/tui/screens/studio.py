@@ -268,7 +268,10 @@ class StudioScreen(Screen):
         if self.inside is not None or not self.is_attached:
             return
         self.inside = InsideScreen()
-        if await build_unseen(self.app, self.inside, f"inside-{id(self)}"):
+        built = await build_unseen(self.app, self.inside, f"inside-{id(self)}")
+        if not self.is_attached:  # closed meanwhile: on_unmount has been and gone
+            let_go(self.app, self.inside)
+        elif built:
             freeze_what_is_built()  # its widgets live as long as this screen
 
     @on(LoadFailed)

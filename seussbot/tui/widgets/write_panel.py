@@ -61,11 +61,11 @@ class WritePanel(Vertical):
     class Wrote(Message):
         def __init__(
             self, writing: int, pieces: list[Written], marks: list[Mark], tally: Tally | None, cut: bool = False,
-            pace: Pace | None = None,
+            pace: Pace | None = None, written_by: "CharRNN | None" = None,
         ) -> None:
             super().__init__()
             self.writing, self.pieces, self.marks, self.tally, self.cut = writing, pieces, marks, tally, cut
-            self.pace = pace
+            self.pace, self.written_by = pace, written_by  # the snapshot writing, on the first batch from a worker
 
     class Done(Message):
         def __init__(self, writing: int, error: str | None = None) -> None:
@@ -258,14 +258,16 @@ class WritePanel(Vertical):
                 from seussbot.stepper import Stepper
 
                 taken = self.prepared.take(source)
-                if not cancelled():
-                    self.written_by = taken.model if isinstance(taken, Stepper) else taken
+                wrote = taken.model if isinstance(taken, Stepper) else taken
                 batches = write_and_judge(taken, source.vocab, prompt, settings, source.profile, cancelled=cancelled)
+            else:
+                wrote = None  # the screen's thread took the stepper, and said so
             pace.wait_until_drawn()
             for batch in batches:
                 pieces = [as_written(step) for step in batch.steps]
                 pace.sent()
-                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally, batch.cut, pace))
+                self.post_message(self.Wrote(writing, pieces, as_marks(batch.mistakes), batch.tally, batch.cut, pace, wrote))
+                wrote = None
                 pace.wait_until_drawn()  # the screen draws this batch before the writer takes the interpreter back
         except SeussbotError as error:
             self.post_message(self.Done(writing, str(error)))
@@ -280,6 +282,8 @@ class WritePanel(Vertical):
             return
         if message.pace:
             message.pace.drawn_by(self)
+        if message.written_by is not None:  # set here, on the screen's thread, for this writing only
+            self.written_by = message.written_by
         if message.pieces:
             self.view.append(message.pieces)
         if message.marks:
