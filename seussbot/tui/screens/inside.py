@@ -159,8 +159,7 @@ class InsideScreen(Screen):
         """
         self._take(request)
         self.reach_on = False
-        if self._reach_timer is not None:
-            self._reach_timer.stop()
+        self._stop_reach_timer()
         self._start_reading()
         if self.is_mounted:
             self._show_unread()
@@ -192,8 +191,6 @@ class InsideScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#inside-side").border_title = "Equations"
-        view = self.view
-        view.set_mark_styles(mark_styles(view.background_colors[1]))
         if self._pending:
             self._show_unread()
 
@@ -204,8 +201,7 @@ class InsideScreen(Screen):
             self._schedule_reach()
 
     def on_screen_suspend(self) -> None:
-        if self._reach_timer is not None:  # nothing is measured for a view no one sees
-            self._reach_timer.stop()
+        self._stop_reach_timer()  # nothing is measured for a view no one sees
 
     def _show_unread(self) -> None:
         """The text at once, uncoloured, and nothing of any earlier text; the reading fills in the rest."""
@@ -449,9 +445,12 @@ class InsideScreen(Screen):
             self.view.show_reach({})
             self.query_one("#inside-text-box").border_subtitle = ""
 
-    def _schedule_reach(self) -> None:
+    def _stop_reach_timer(self) -> None:
         if self._reach_timer is not None:
             self._reach_timer.stop()
+
+    def _schedule_reach(self) -> None:
+        self._stop_reach_timer()
         self._reach_timer = self.set_timer(
             REACH_DELAY_S, lambda: self._reach(self.looking, self.model, self.source, self.text, self.index)
         )

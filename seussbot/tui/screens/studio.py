@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -553,7 +553,7 @@ class StudioScreen(Screen):
             self.read_ahead = None
             self.app.push_screen(inside)  # read and drawn already
             return
-        request = self._inside_request(text, self.writer.prepared.recent_model)
+        request = self._inside_request(text, self.writer.prepared.recent_model(self.writer.source))
         if request is None:
             self.notify("The model is still loading.", severity="warning")
         elif inside is None or not inside.is_mounted:  # a key sooner than the view was built
@@ -563,16 +563,15 @@ class StudioScreen(Screen):
             inside.look_into(request)  # the reading starts before the switch
             self.app.push_screen(inside)
 
-    def _inside_request(self, text: str, snapshot: "Callable[[ModelSource], CharRNN | None]", note: str = "") -> "InsideRequest | None":
-        """What the view looks into for `text`: the network `snapshot` gives, or else a fresh snapshot
-        (which waits for the training step under way to end)."""
+    def _inside_request(self, text: str, taken: "CharRNN | None", note: str = "") -> "InsideRequest | None":
+        """What the view looks into for `text`: the snapshot `taken`, or else a fresh one (which waits
+        for the training step under way to end)."""
         from seussbot.tui.screens.inside import InsideRequest
 
         session, source = self.session, self.writer.source
         if source is None:
             return None
         corpus, split = (session.corpus, session.split_mode) if session else (None, "interleaved")
-        taken = snapshot(source)
         view_source = source if taken is None else replace(source, snapshot=lambda: taken)
         return InsideRequest(text, source=view_source, corpus=corpus, split_mode=split, name=self.title, note=note)
 
@@ -590,7 +589,7 @@ class StudioScreen(Screen):
         wrote, text = writer.written_by, writer.view.text
         if self.app.screen is not self or wrote is None or not text:
             return
-        request = self._inside_request(text, lambda _: wrote, note="weights that wrote it")
+        request = self._inside_request(text, wrote, note="weights that wrote it")
         if request is not None:
             inside.look_into(request)
             self.read_ahead = (text, wrote)
