@@ -13,6 +13,7 @@ from seussbot.tui.app import SeussbotApp
 from seussbot.tui.screens.catalog import Catalog
 from seussbot.tui.screens.compare import CompareScreen, ModelColumn
 from seussbot.tui.screens.compare_choice import CompareChoiceScreen
+from seussbot.tui.widgets.line_chart import LineChart
 
 TINY = {"hidden_size": 16, "embed_dim": 8, "layers": 1, "batch_size": 8, "seq_len": 32, "eval_every_s": 0.3}
 
@@ -46,6 +47,8 @@ async def test_compare_trains_side_by_side_and_writes_from_all(tmp_path) -> None
         await until(lambda: "%" in str(screen.query_one("#column-lstm .column-numbers").content))
         lesson = str(screen.query_one("#lesson", Static).content)
         assert lesson.startswith("After") and "LSTM" in lesson and "RNN" in lesson
+        await pilot.press("z")  # both charts to the later half, where the networks part
+        assert all(chart.recent for chart in screen.query(LineChart))
         prompt = screen.query_one("#compare-prompt", Input)
         prompt.value = "Doug saw"
         prompt.focus()

@@ -193,6 +193,21 @@ async def test_the_timeline_scrolls_with_the_wheel_under_its_pinned_chart(story:
         await app.action_quit()
 
 
+async def test_z_zooms_every_chart_of_the_studio_to_the_later_half_and_back(story: str) -> None:
+    from seussbot.tui.widgets.line_chart import LineChart
+
+    app = make_app(start_training=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        studio = await open_studio_ready(app, pilot)
+        charts = list(studio.query(LineChart))
+        assert charts and not any(chart.recent for chart in charts)
+        await pilot.press("z")
+        assert all(chart.recent for chart in charts)
+        await pilot.press("z")
+        assert not any(chart.recent for chart in charts)
+        await app.action_quit()
+
+
 def keys_of(text: str) -> list[events.Key]:
     names = {"/": "slash", " ": "space", ".": "full_stop", "[": "left_square_bracket", "?": "question_mark"}
     return [events.Key(names.get(char, char), char) for char in text]

@@ -210,3 +210,48 @@ def test_number_formats() -> None:
     assert fmt.short_count(950) == "950" and fmt.short_count(12_300) == "12.3k" and fmt.short_count(2_000_000) == "2M"
     assert fmt.clock(65) == "1:05" and fmt.clock(3725) == "1:02:05" and fmt.clock(None) == "–"
     assert fmt.loss_text(None) == "–" and fmt.loss_text(0.6931471805599453) == "1.000 bits"
+
+
+async def test_zoomed_charts_show_the_later_half_and_pull_close_curves_apart() -> None:
+    """Two losses falling from 4 bits that end 0.08 apart: the whole run hides the gap, `recent` shows it."""
+    import math
+
+    from textual.app import App
+
+    from seussbot.tui.widgets.line_chart import Line, LineChart, toggle_recent
+
+    def falling(end: float) -> Series:
+        series = Series()
+        for step in range(0, 5001, 50):
+            series.append(step, step * 64, end + (4.0 - end) * math.exp(-step / 400))
+        return series
+
+    lines = [Line("lstm", "line-chart--series-1", falling(0.18)), Line("rnn", "line-chart--series-3", falling(0.26))]
+    chart, other = LineChart(lines, y_label="bits"), LineChart(lines[:1], y_label="bits")
+
+    class Charts(App):
+        def compose(self):
+            yield chart
+            yield other
+
+    def end_rows(text: str) -> list[int]:
+        """The rows holding a dot in the plot's last column (the x axis and its labels left out)."""
+        rows = text.split("\n")[:-2]
+        end = max(len(row.rstrip()) for row in rows) - 1
+        return [r for r, row in enumerate(rows) if len(row) > end and row[end] != " "]
+
+    app = Charts()
+    async with app.run_test(size=(60, 40)):
+        whole = chart.render().plain
+        toggle_recent([chart, other])
+        assert chart.recent and other.recent
+        zoomed = chart.render().plain
+        toggle_recent([chart, other])
+        assert not chart.recent and not other.recent
+    whole_rows, zoomed_rows = end_rows(whole), end_rows(zoomed)
+    assert max(whole_rows) - min(whole_rows) <= 1  # the gap is a row at most on a 4-bit axis
+    assert max(zoomed_rows) - min(zoomed_rows) >= 4  # zoomed, the two ends stand apart
+    assert "later half" in zoomed.splitlines()[-1] and "later half" not in whole
+    assert zoomed.splitlines()[-1].split()[0] != "0"  # the x axis starts halfway
+    ticks = lambda text: [float(line.split()[0]) for line in text.splitlines() if "┤" in line]  # noqa: E731
+    assert max(ticks(zoomed)) < 1.0 <= max(ticks(whole))

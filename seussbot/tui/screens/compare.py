@@ -31,7 +31,7 @@ from seussbot.errors import SeussbotError
 from seussbot.tui import format as fmt
 from seussbot.tui.memory import freeze_what_is_built, thaw
 from seussbot.tui.widgets.footer import KeyFooter
-from seussbot.tui.widgets.line_chart import Line, LineChart
+from seussbot.tui.widgets.line_chart import Line, LineChart, toggle_recent
 from seussbot.tui.widgets.mistake_marks import as_marks, mark_styles, tally_content
 from seussbot.tui.widgets.series import Series
 from seussbot.tui.widgets.stream_view import StreamView
@@ -89,6 +89,7 @@ class CompareScreen(Screen):
         Binding("right", "select(1)", "Column", show=False),
         Binding("o", "open_selected", "Open in studio"),
         Binding("k", "next_kind", "Chart kind", show=False),
+        Binding("z", "zoom", "Zoom charts"),
         Binding("escape", "leave_prompt", "Leave prompt", show=False),
         Binding("b", "back", "Library"),
         Binding("question_mark", "help", "Help"),
@@ -376,6 +377,9 @@ class CompareScreen(Screen):
             if kind != "all":
                 kinds.setdefault(kind, Series()).append(message.step, message.tokens, 100 * message.tally.counts.get(kind, 0) / words)
         self.query_one("#second-chart", LineChart).refresh()
+
+    def action_zoom(self) -> None:
+        toggle_recent(self.query(LineChart))
 
     def action_next_kind(self) -> None:
         kinds = sorted({k for series in self.mistake_series.values() for k in series if k != "all"})

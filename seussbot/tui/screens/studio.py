@@ -32,7 +32,7 @@ from seussbot.tui.prebuilt import build_unseen, let_go
 from seussbot.tui.widgets.footer import KeyFooter
 from seussbot.tui.widgets.model_source import ModelSource, mistake_profile
 from seussbot.tui.widgets.series import Series
-from seussbot.tui.widgets.line_chart import Line, LineChart
+from seussbot.tui.widgets.line_chart import Line, LineChart, toggle_recent
 from seussbot.tui.widgets.probe_view import ProbeChart, ProbeLine, learned_step
 from seussbot.tui.widgets.stream_view import StreamView
 from seussbot.tui.widgets.timeline import TimelinePanel
@@ -84,6 +84,7 @@ class StudioScreen(Screen):
         Binding("minus", "length(-1)", "Shorter", show=False),
         Binding("plus,equals_sign", "length(1)", "Longer", show=False),
         Binding("x", "x_axis", "Steps/chars", show=False),
+        Binding("z", "zoom", "Zoom charts to the later half", show=False),
         Binding("i", "inside", "Look inside", show=False),
         Binding("s", "save", "Save"),
         Binding("r", "read", "Read", show=False),
@@ -515,6 +516,9 @@ class StudioScreen(Screen):
         axis = "tokens" if self.chart.x_axis == "step" else "step"
         for chart in self.query(LineChart):
             chart.set_x_axis(axis)
+
+    def action_zoom(self) -> None:
+        toggle_recent(self.query(LineChart))
 
     def action_save(self) -> None:
         if self.runner is None:

@@ -3,11 +3,17 @@
 Series are kept downsampled (`Series`) and the chart draws one averaged value
 per dot column, so a redraw costs the same after a minute or an hour. The
 owner calls `refresh()` a few times a second when data changed, never per step.
+
+A loss falls from 4 bits to under 1 in the first minutes and then creeps; on
+an axis from 4 to 0.2 the creeping, and the gap between two networks, are a
+few dots. `recent` shows the later half of the run with the value axis fitted
+to it, and the x axis says so.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -15,10 +21,11 @@ from rich.text import Text
 from textual.widget import Widget
 
 from seussbot.tui.format import short_count
-from seussbot.tui.widgets.series import Series, bucket
+from seussbot.tui.widgets.series import Point, Series, bucket
 from seussbot.tui.widgets.braille import BrailleCanvas
 
 NICE_STEPS = (1, 2, 2.5, 5)
+RECENT_SHARE = 0.5  # `recent` shows the last half of the steps (or characters) so far
 
 
 @dataclass
@@ -59,6 +66,7 @@ class LineChart(Widget):
         self.empty = empty
         self.x_axis = "step"
         self.tokens_label = "characters seen"
+        self.recent = False  # the later half only, its values filling the height
         self._drawn_versions: tuple[int, ...] = ()
         self._tick_format = y_format
 
@@ -71,6 +79,10 @@ class LineChart(Widget):
         self.x_axis = axis
         self.refresh()
 
+    def set_recent(self, recent: bool) -> None:
+        self.recent = recent
+        self.refresh()
+
     def render(self) -> Text:
         self._drawn_versions = tuple(line.series.version for line in self.lines)
         width, height = self.content_size.width, self.content_size.height
@@ -80,9 +92,13 @@ class LineChart(Widget):
         if not points:
             return Text(self.empty, style=self.get_component_rich_style("line-chart--empty"), justify="center")
         axis = self.x_axis
-        x0, x1 = 0.0, max(1.0, max(p.x(axis) for p in points))
-        low, high = self.y_range or _y_range([p.value for p in points])
-        slack = 0.0 if self.y_range else (high - low) * 0.15  # stretch the axis a little to reach a round tick
+        x1 = max(1.0, max(p.x(axis) for p in points))
+        x0 = x1 * (1 - RECENT_SHARE) if self.recent else 0.0
+        fixed = self.y_range if not self.recent else None  # zoomed, even a share's axis fits its values
+        low, high = fixed or _y_range([p.value for p in points if p.x(axis) >= x0])
+        if self.recent and self.y_range:
+            low, high = max(low, self.y_range[0]), min(high, self.y_range[1])
+        slack = 0.0 if fixed else (high - low) * 0.15  # stretch the axis a little to reach a round tick
         ticks = [t for t in _nice_ticks(low, high, max(2, (height - 2) // 2)) if low - slack - 1e-9 <= t <= high + slack + 1e-9]
         low, high = min([low, *ticks]), max([high, *ticks])
         self._tick_format = _tick_format(ticks, self.y_format)
@@ -90,11 +106,12 @@ class LineChart(Widget):
         plot_w, plot_h = width - gutter - 1, height - 2
         canvas = BrailleCanvas(plot_w, plot_h)
         for layer, line in enumerate(self.lines):
-            self._draw(canvas, line.series, axis, x0, x1, low, high, layer)
-        return self._assemble(canvas, ticks, low, high, gutter, x1, width)
+            shown = [p for p in line.series.points if p.x(axis) >= x0]
+            self._draw(canvas, shown, axis, x0, x1, low, high, layer)
+        return self._assemble(canvas, ticks, low, high, gutter, x0, x1, width)
 
-    def _draw(self, canvas: BrailleCanvas, series: Series, axis: str, x0: float, x1: float, low: float, high: float, layer: int) -> None:
-        columns = bucket(series.points, axis, x0, x1, canvas.dot_width)
+    def _draw(self, canvas: BrailleCanvas, points: list[Point], axis: str, x0: float, x1: float, low: float, high: float, layer: int) -> None:
+        columns = bucket(points, axis, x0, x1, canvas.dot_width)
         span = (high - low) or 1.0
         previous: tuple[int, int] | None = None
         for x, value in enumerate(columns):
@@ -107,7 +124,9 @@ class LineChart(Widget):
                 canvas.line(*previous, x, y, layer)
             previous = (x, y)
 
-    def _assemble(self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x1: float, width: int) -> Text:
+    def _assemble(
+        self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x0: float, x1: float, width: int
+    ) -> Text:
         axis_style = self.get_component_rich_style("line-chart--axis")
         label_style = self.get_component_rich_style("line-chart--label")
         layer_styles = [Style(color=line.colour) if line.colour else self.get_component_rich_style(line.style_class) for line in self.lines]
@@ -121,27 +140,46 @@ class LineChart(Widget):
             _append_cells(text, row, layer_styles)
             text.append("\n")
         text.append(" " * gutter + "└" + "─" * canvas.width + "\n", axis_style)
-        text.append(self._x_labels(gutter, canvas.width, x1, width), label_style)
+        text.append(self._x_labels(gutter, canvas.width, x0, x1, width), label_style)
         return text
 
     def _tick_text(self, value: float) -> str:
         return short_count(value) if abs(value) >= 1000 else self._tick_format.format(value)
 
-    def _x_labels(self, gutter: int, plot_w: int, x1: float, width: int) -> str:
+    def _x_labels(self, gutter: int, plot_w: int, x0: float, x1: float, width: int) -> str:
         name = self.X_AXES["step"] if self.x_axis == "step" else self.tokens_label
-        labels = [" "] * width
-        for value in _nice_ticks(0, max(x1, 4), max(2, plot_w // 12)):
-            if value > x1 or value != int(value):  # steps and characters are whole numbers
+        room = width
+        if self.recent:  # zoomed, the axis must say so: the name keeps its room, the labels make way
+            name = f"{name}, later half" if width >= 48 else "later half"
+            room = max(0, width - len(name) - 2)
+        labels = [" "] * room
+        span = (x1 - x0) or 1.0
+        if self.recent:  # where the view starts: it is not 0
+            start = short_count(round(x0))
+            if gutter + len(start) <= room:
+                labels[gutter : gutter + len(start)] = start
+        for value in _nice_ticks(x0, max(x1, x0 + 4), max(2, plot_w // 12)):
+            if value < x0 or value > x1 or value != int(value):  # steps and characters are whole numbers
                 continue
             label = short_count(value)
-            at = gutter + 1 + round(value / x1 * (plot_w - 1)) - len(label) // 2
-            at = max(0, min(width - len(label), at))
+            at = gutter + 1 + round((value - x0) / span * (plot_w - 1)) - len(label) // 2
+            if self.recent and at + len(label) > room:
+                continue  # it would cover the axis's name
+            at = max(0, min(room - len(label), at))
             if all(c == " " for c in labels[max(0, at - 1) : at + len(label) + 1]):
                 labels[at : at + len(label)] = label
         line = "".join(labels).rstrip()
         if len(line) + len(name) + 2 <= width:
             line = line.ljust(width - len(name)) + name
         return line
+
+
+def toggle_recent(charts: "Iterable[LineChart]") -> None:
+    """`z` on a screen: every chart on it shows the later half, or all of it again, together."""
+    charts = list(charts)
+    recent = not all(chart.recent for chart in charts)
+    for chart in charts:
+        chart.set_recent(recent)
 
 
 def _append_cells(text: Text, row: list[tuple[str, int]], layer_styles: list[Style]) -> None:
