@@ -211,6 +211,7 @@ class Trainer:
         self._running = threading.Event()
         self._running.set()
         self._stopping = threading.Event()
+        self._parked = threading.Event()  # set while the loop waits out a pause, no step in flight
         keep_freed_memory()
 
     # -- control from other threads ------------------------------------------------
@@ -226,7 +227,13 @@ class Trainer:
 
     @property
     def paused(self) -> bool:
+        """Asked to pause; the step in flight, if any, still finishes (see `parked`)."""
         return not self._running.is_set()
+
+    @property
+    def parked(self) -> bool:
+        """Paused and waiting: the step count will not move until `resume`."""
+        return self._parked.is_set()
 
     def snapshot(self) -> dict[str, torch.Tensor]:
         """A consistent copy of the weights, on the CPU, taken between optimiser steps."""
@@ -263,7 +270,9 @@ class Trainer:
         while True:
             if not self._running.is_set():
                 paused_at = time.perf_counter()
+                self._parked.set()
                 self._running.wait()
+                self._parked.clear()
                 away = time.perf_counter() - paused_at
                 clock += away  # pauses do not count, for the budget or for the evaluation cadence
                 last_eval += away

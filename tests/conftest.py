@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,14 @@ def nothing_stays_frozen():
     """The app freezes what its screens build (seussbot.tui.memory); no test keeps that for the next."""
     yield
     gc.unfreeze()
+
+
+def until(condition, timeout: float = 30.0) -> None:
+    """Wait for `condition` from a test's own thread (a loaded machine is slow, never wrong)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def little_story(sentences: int = 400, seed: int = 1) -> str:
@@ -67,6 +76,8 @@ def session(tmp_path_factory: pytest.TempPathFactory):
 
     path = tmp_path_factory.mktemp("s") / "story.txt"
     path.write_text(little_story())
-    s = TrainingSession.create(str(path), preset="tiny", max_steps=150, threads=1, eval_every_s=999)
-    list(s.events())
-    return s
+    with pytest.MonkeyPatch.context() as patch:  # module fixtures come before the autouse home: set one here
+        patch.setenv("SEUSSBOT_HOME", str(tmp_path_factory.mktemp("home")))
+        s = TrainingSession.create(str(path), preset="tiny", max_steps=150, threads=1, eval_every_s=999)
+        list(s.events())
+        yield s

@@ -31,7 +31,7 @@ def _compare(cell: str, layers: int, batch: int, shape: tuple[int, int, int], gi
     layer = LAYERS[cell](features, hidden, num_layers=layers, batch_first=True).to(dtype)
     x = torch.randn(batch, steps, features, dtype=dtype, requires_grad=True)
     h0 = torch.randn(layers, batch, hidden, dtype=dtype, requires_grad=True) if given_state else None
-    seed = torch.seed()
+    seed = 1234 + layers * 10 + batch  # fixed: a failure can be replayed, and later tests' generator is left alone
     torch.manual_seed(seed)
     expected = _outputs_and_gradients(lambda m, a, b: m(a, b), layer, x, h0)
     torch.manual_seed(seed)  # the same random loss weights

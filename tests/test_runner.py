@@ -15,13 +15,7 @@ from seussbot.runner import Failed, Runner, Saved
 from seussbot.session import TrainingSession
 from seussbot.threads import BACKGROUND_NICE
 from seussbot.train import Finished
-
-
-def until(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
+from tests.conftest import until
 
 
 def session_for(story_file: Path, name: str, cell: str = "lstm", **options) -> TrainingSession:
@@ -39,7 +33,7 @@ def test_pause_resume_and_stop_from_another_thread_then_it_saves(story_file: Pat
         runner.start()
         until(lambda: session.state.step > 5)
         runner.pause()
-        time.sleep(0.2)
+        until(lambda: session.trainer.parked)  # the step in flight has finished
         paused_at, paused_time = session.state.step, session.state.elapsed_s
         time.sleep(0.4)
         assert runner.paused and session.state.step == paused_at

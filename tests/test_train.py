@@ -7,6 +7,7 @@ import torch
 
 from seussbot.session import TrainingSession
 from seussbot.train import Evaluation, Finished, Progress, Recovered
+from tests.conftest import until
 
 
 def test_training_beats_the_untrained_baseline(story_file: Path) -> None:
@@ -38,15 +39,15 @@ def test_pause_resume_and_stop_from_another_thread(story_file: Path) -> None:
     seen: list = []
     worker = threading.Thread(target=lambda: seen.extend(session.events()))
     worker.start()
-    time.sleep(0.5)
+    until(lambda: trainer.state.step > 0)
     trainer.pause()
-    time.sleep(0.3)
+    until(lambda: trainer.parked)  # the step in flight has finished
     paused_at = trainer.state.step
     time.sleep(0.5)
-    assert trainer.state.step == paused_at and trainer.paused
+    assert trainer.state.step == paused_at and trainer.paused and trainer.parked
     trainer.resume()
-    time.sleep(0.5)
-    assert trainer.state.step > paused_at
+    until(lambda: trainer.state.step > paused_at)
+    assert not trainer.parked
     trainer.stop()
     worker.join(timeout=10)
     assert not worker.is_alive()

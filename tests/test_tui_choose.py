@@ -49,11 +49,11 @@ async def test_choose_mode_takes_digits_arrows_typed_characters_and_model_turns(
         bar = app.screen.query_one(ChooseBar)
         view = app.screen.query_one(StreamView)
         assert app.focused is bar
-        first = bar.offer.candidates[0]
+        first, old_offer = bar.offer.candidates[0], bar.offer
         await pilot.press("1")
         await until(lambda: len(view.written.pieces) == 2)
         assert view.written.pieces[1].by_person and view.written.pieces[1].text == first.token
-        await until(lambda: bar.offer is not None and len(view.written.pieces) == 2)
+        await until(lambda: bar.offer is not old_offer)  # the offer after the pick, not the one before it
         second = bar.offer.candidates[1]
         await pilot.press("down", "enter")
         await until(lambda: len(view.written.pieces) == 3)

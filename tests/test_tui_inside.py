@@ -225,7 +225,7 @@ async def test_an_arrow_key_redraws_only_the_lines_and_columns_it_changes(monkey
         assert len(view.written.lines) > visible > 4  # a whole redraw would be many lines
         for _ in range(5):
             await pilot.press("right")
-        await pilot.pause(0.2)  # the column follows once the cursor rests
+        await until(lambda: screen.strips.marked == 6, timeout=10)  # the column follows once the cursor rests
         assert screen.index == 6
         assert len(text_lines) <= 2 * 5  # the line the cursor left and the one it entered
         headers = [r for r in strip_repaints if len(r) == 1 and (r[0].y, r[0].height) == (0, 1)]

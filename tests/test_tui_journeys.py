@@ -112,7 +112,7 @@ async def test_space_pauses_and_resumes_but_types_in_the_prompt(story: str) -> N
         await pilot.press("space")
         assert studio.state == "paused" and runner.paused
         assert "Paused" in text_of(app, "#state")
-        await asyncio.sleep(0.3)
+        await until(lambda: trainer.parked)  # the step in flight has finished
         paused_at = trainer.state.step
         await asyncio.sleep(0.3)
         assert trainer.state.step == paused_at
