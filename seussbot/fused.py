@@ -9,9 +9,10 @@ every cell wait on the slowest for the wrong reason.
 Here one `torch.autograd.Function` per layer does the whole window:
   1. the input projection of every time step at once, x_t W_ih^T + b, as one matrix product;
   2. the recurrence, in place in preallocated time-major buffers, two (RNN) or
-     six (GRU) tensor operations per step, one of them the hidden side's matrix product;
+     seven (GRU) tensor operations per step, one of them the hidden side's matrix product;
   3. a hand-written backward: the gradient flows back through time with one
-     matrix product and one or two element-wise operations per step, and every
+     matrix product and one or two element-wise operations per step (the GRU's
+     gate slopes worked out a cache-sized chunk of steps ahead), and every
      weight gradient is one matrix product over the whole window at the end.
 The parameters stay the `nn.RNN` / `nn.GRU` module's own (`weight_ih_l0`, ...),
 so saved models, `CharRNN.step` and CUDA (where cuDNN already fuses the cells)
@@ -113,15 +114,21 @@ class _TanhLayer(torch.autograd.Function):
         return grad_x, grad_h0, grad_w_ih, grad_w_hh, grad_b, grad_b
 
 
+# The GRU's backward works out each step's gate slopes a chunk of steps at a time, just
+# before the loop reaches them, so they are read back from cache: a chunk's buffers hold
+# about this many numbers each (64k floats: 256 KB, inside any L2).
+CHUNK_NUMBERS = 1 << 16
+
+
 class _GRULayer(torch.autograd.Function):
     """PyTorch's GRU over a whole time-major window:
         r = sigmoid(x W_ir + b_ir + h W_hr + b_hr)      reset gate
         z = sigmoid(x W_iz + b_iz + h W_hz + b_hz)      update gate
         n = tanh(x W_in + b_in + r * (h W_hn + b_hn))   candidate
         h' = (1 - z) * n + z * h
-    Every buffer keeps PyTorch's own gate order along its last axis, (step, batch, [r | z | n]),
-    so each step's hidden side is one product with the whole W_hh (as is each step's gradient
-    back through it), and the weight gradients come out already stacked as nn.GRU stacks them.
+    The gates keep PyTorch's order along their last axis, (step, batch, [r | z | n]), so each
+    step's hidden side is one product with the whole W_hh (as is each step's gradient back
+    through it), and the weight gradients come out stacked as nn.GRU stacks them.
     """
 
     @staticmethod
@@ -134,62 +141,77 @@ class _GRULayer(torch.autograd.Function):
         bias = b_ih.clone()
         bias[rz] += b_hh[rz]
         gates = torch.addmm(bias, x.view(-1, features), w_ih.t()).view(steps, batch, 3 * hidden)
-        # h W_hh^T + [0 | 0 | b_hn], kept for the backward: b_hn is laid down first, so that each
-        # step's product adds onto it in place (an addmm into `out` would copy the bias there first).
-        hidden_side = x.new_empty(steps, batch, 3 * hidden)
-        hidden_side[..., rz] = 0
-        hidden_side[..., n] = b_hh[n]
+        # Each step's hidden side, h W_hh^T, goes to one scratch row block that stays in cache;
+        # only its candidate part (+ b_hn) is kept, for the backward. W_hh^T is laid out once:
+        # MKL's product with a transposed view is ~30% slower at these shapes.
+        w_hh_t = w_hh.t().contiguous()
+        scratch = x.new_empty(batch, 3 * hidden)
+        scratch_rz, scratch_n, b_hn = scratch[:, rz], scratch[:, n], b_hh[n]
+        side_n = x.new_empty(steps, batch, hidden)  # h_{t-1} W_hn^T + b_hn
         hs = x.new_empty(steps + 1, batch, hidden)  # hs[0] = h0, hs[t + 1] = h_t
         hs[0] = h0
-        w_hh_t = w_hh.t()
         # Every per-step view is cut once, before the loop.
-        h_t, hidden_side_t = hs.unbind(0), hidden_side.unbind(0)
-        side_rz_t, side_n_t = hidden_side[..., rz].unbind(0), hidden_side[..., n].unbind(0)
+        h_t, side_n_t = hs.unbind(0), side_n.unbind(0)
         rz_t, n_t = gates[..., rz].unbind(0), gates[..., n].unbind(0)
         reset_t, update_t = gates[..., :hidden].unbind(0), gates[..., hidden : rz.stop].unbind(0)
         for t in range(steps):
-            hidden_side_t[t].addmm_(h_t[t], w_hh_t)
-            rz_t[t].add_(side_rz_t[t]).sigmoid_()  # now r | z
+            torch.mm(h_t[t], w_hh_t, out=scratch)
+            rz_t[t].add_(scratch_rz).sigmoid_()  # now r | z
+            torch.add(scratch_n, b_hn, out=side_n_t[t])
             candidate = n_t[t].addcmul_(reset_t[t], side_n_t[t]).tanh_()
             torch.lerp(candidate, h_t[t], update_t[t], out=h_t[t + 1])  # n + z (h - n)
-        ctx.save_for_backward(x, hs, hidden_side, gates, w_ih, w_hh)
+        ctx.save_for_backward(x, hs, side_n, gates, w_ih, w_hh)
         return hs[1:], hs[steps].clone()
 
     @staticmethod
     def backward(ctx, grad_out: Tensor, grad_h_last: Tensor):  # type: ignore[override]
-        x, hs, hidden_side, gates, w_ih, w_hh = ctx.saved_tensors
+        x, hs, side_n, gates, w_ih, w_hh = ctx.saved_tensors
         steps, batch, features = x.shape
         hidden = w_hh.shape[0] // 3
         rz, n = slice(0, 2 * hidden), slice(2 * hidden, 3 * hidden)
-        reset, update, candidate = gates[..., :hidden], gates[..., hidden:rz.stop], gates[..., n]
-        # Everything the chain rule needs that does not depend on dh, for every step at once:
-        # the gradient of the hidden side (h W_hh^T + b) is dh * slope, gate by gate.
-        grad_candidate_pre = (1 - update) * (1 - candidate * candidate)  # dh -> d(x W_in + r * h_n)
-        slope = x.new_empty(steps, batch, 3 * hidden)
-        slope[..., :hidden] = grad_candidate_pre * hidden_side[..., n] * reset * (1 - reset)
-        slope[..., hidden:rz.stop] = (hs[:-1] - candidate) * update * (1 - update)
-        slope[..., n] = grad_candidate_pre * reset
+        reset, update, candidate = gates[..., :hidden], gates[..., hidden : rz.stop], gates[..., n]
         # grad_h[t] becomes the whole dLoss/dh_t; it starts as the part from above.
         grad_h = _writable_copy(grad_out)
         grad_h[steps - 1] += grad_h_last
-        grad_side = x.new_empty(steps, batch, 3, hidden)  # d(hidden side), per gate
-        grad_h_t, update_t = grad_h.unbind(0), update.unbind(0)
-        grad_side_t, slope_t = grad_side.unbind(0), slope.view(steps, batch, 3, hidden).unbind(0)
-        for t in range(steps - 1, 0, -1):
-            side = grad_side_t[t]
-            torch.mul(slope_t[t], grad_h_t[t].unsqueeze(1), out=side)
-            # dh_{t-1} += z_t * dh_t (the carried part) + the hidden side's gradient through W_hh.
-            grad_h_t[t - 1].addcmul_(update_t[t], grad_h_t[t]).addmm_(side.view(batch, -1), w_hh)
-        side = grad_side_t[0]
-        torch.mul(slope_t[0], grad_h_t[0].unsqueeze(1), out=side)
-        grad_h0 = torch.addmm(update_t[0] * grad_h_t[0], side.view(batch, -1), w_hh)
-        # The input side shares r and z with the hidden side; its candidate part lacks the factor r.
-        grad_side = grad_side.view(steps, batch, 3 * hidden)
-        grad_x_side = grad_side.clone()
-        grad_x_side[..., n] = grad_h * grad_candidate_pre
-        flat_side, flat_x_side = grad_side.view(-1, 3 * hidden), grad_x_side.view(-1, 3 * hidden)
+        # d(hidden side h W_hh^T + b_hh), per gate; and the input side's candidate part,
+        # d(x W_in + b_in), which lacks the hidden side's factor r.
+        grad_side = x.new_empty(steps, batch, 3, hidden)
+        grad_x_n = x.new_empty(steps, batch, hidden)
+        chunk = max(1, min(steps, CHUNK_NUMBERS // (batch * hidden)))
+        # How dh_t reaches each gate's pre-activation (dh * slope), for one chunk of steps.
+        slope = x.new_empty(chunk, batch, 3, hidden)
+        spare = x.new_empty(chunk, batch, hidden)
+        through_candidate = x.new_empty(chunk, batch, hidden)  # dh -> d(x W_in + r * h_n): (1 - z)(1 - n^2)
+        grad_h_t, update_t, grad_side_t = grad_h.unbind(0), update.unbind(0), grad_side.unbind(0)
+        for high in range(steps, 0, -chunk):
+            low = max(0, high - chunk)
+            k = high - low
+            r, z, c, h_prev = reset[low:high], update[low:high], candidate[low:high], hs[low:high]
+            tc, sp, sl = through_candidate[:k], spare[:k], slope[:k]
+            torch.mul(c, c, out=tc).neg_().add_(1).mul_(torch.sub(1, z, out=sp))
+            torch.sub(1, r, out=sp)
+            torch.mul(tc, side_n[low:high], out=sl[:, :, 0]).mul_(r).mul_(sp)  # reset
+            torch.sub(1, z, out=sp)
+            torch.sub(h_prev, c, out=sl[:, :, 1]).mul_(z).mul_(sp)  # update
+            torch.mul(tc, r, out=sl[:, :, 2])  # candidate
+            slope_t = sl.unbind(0)
+            for t in range(high - 1, low - 1, -1):
+                side = grad_side_t[t]
+                torch.mul(slope_t[t - low], grad_h_t[t].unsqueeze(1), out=side)
+                if t > 0:  # dh_{t-1} += z_t * dh_t (the carried part) + the hidden side's gradient through W_hh
+                    grad_h_t[t - 1].addcmul_(update_t[t], grad_h_t[t]).addmm_(side.view(batch, -1), w_hh)
+            torch.mul(grad_h[low:high], tc, out=grad_x_n[low:high])  # dh of these steps is whole now
+        grad_h0 = torch.addmm(update_t[0] * grad_h_t[0], grad_side_t[0].view(batch, -1), w_hh)
+        flat_side = grad_side.view(-1, 3 * hidden)
+        flat_side_rz, flat_x_n = flat_side[:, rz], grad_x_n.view(-1, hidden)
         x_flat = x.view(-1, features)
         grad_w_hh = flat_side.t() @ hs[:-1].reshape(-1, hidden)
-        grad_w_ih = flat_x_side.t() @ x_flat
-        grad_x = (flat_x_side @ w_ih).view(steps, batch, features) if ctx.needs_input_grad[0] else None
-        return grad_x, grad_h0, grad_w_ih, grad_w_hh, flat_x_side.sum(0), flat_side.sum(0)
+        grad_w_ih = x.new_empty(3 * hidden, features)  # the input side shares r and z with the hidden side
+        torch.mm(flat_side_rz.t(), x_flat, out=grad_w_ih[rz])
+        torch.mm(flat_x_n.t(), x_flat, out=grad_w_ih[n])
+        grad_b_hh = flat_side.sum(0)
+        grad_b_ih = torch.cat([grad_b_hh[rz], flat_x_n.sum(0)])
+        grad_x = None
+        if ctx.needs_input_grad[0]:
+            grad_x = torch.mm(flat_side_rz, w_ih[rz]).addmm_(flat_x_n, w_ih[n]).view(steps, batch, features)
+        return grad_x, grad_h0, grad_w_ih, grad_w_hh, grad_b_ih, grad_b_hh

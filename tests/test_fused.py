@@ -49,6 +49,15 @@ def test_outputs_and_every_gradient_equal_pytorch_in_float64(cell: str, layers: 
             torch.testing.assert_close(actual, expected, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("steps_per_chunk", [1, 3])
+def test_the_grus_backward_gives_the_same_gradients_chunk_by_chunk(steps_per_chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backward works out gate slopes a chunk of steps at a time; 13 steps in chunks of 3 leave one of 1."""
+    monkeypatch.setattr(fused, "CHUNK_NUMBERS", steps_per_chunk * 7 * 6)  # batch 7, hidden 6
+    for given_state in (False, True):
+        for actual, expected in _compare("gru", 2, 7, (5, 6, 13), given_state, torch.float64):
+            torch.testing.assert_close(actual, expected, atol=1e-5, rtol=1e-5)
+
+
 @pytest.mark.parametrize("cell", ["rnn", "gru"])
 def test_float32_agrees_at_a_training_shape(cell: str) -> None:
     for actual, expected in _compare(cell, 2, 8, (32, 128, 64), True, torch.float32):
