@@ -211,7 +211,7 @@ class Trainer:
         self._running = threading.Event()
         self._running.set()
         self._stopping = threading.Event()
-        self._parked = threading.Event()  # set while the loop waits out a pause, no step in flight
+        self._stepping = False  # between the loop's pause check and the step's count: a step in flight
         keep_freed_memory()
 
     # -- control from other threads ------------------------------------------------
@@ -232,8 +232,9 @@ class Trainer:
 
     @property
     def parked(self) -> bool:
-        """Paused and waiting: the step count will not move until `resume`."""
-        return self._parked.is_set()
+        """Paused with no step in flight: the step count will not move until `resume`. True too for
+        a session a runner holds between its turns (its loop is not waiting, but will not step)."""
+        return self.paused and not self._stepping
 
     def snapshot(self) -> dict[str, torch.Tensor]:
         """A consistent copy of the weights, on the CPU, taken between optimiser steps."""
@@ -268,11 +269,12 @@ class Trainer:
         self.model.train()
 
         while True:
+            self._stepping = True  # before the check: a pause asked after it finds a step in flight
             if not self._running.is_set():
                 paused_at = time.perf_counter()
-                self._parked.set()
+                self._stepping = False
                 self._running.wait()
-                self._parked.clear()
+                self._stepping = True
                 away = time.perf_counter() - paused_at
                 clock += away  # pauses do not count, for the budget or for the evaluation cadence
                 last_eval += away
@@ -308,6 +310,7 @@ class Trainer:
                     raise FloatingPointError("training diverged repeatedly; try a lower learning rate")
                 hidden = None
                 why = "loss was not a number" if not math.isfinite(loss_value) else "loss shot far above an untrained network's"
+                self._stepping = False
                 clock += yield from self._hand_over([self._recover(last_good, fraction, why)])
                 continue
             with self._weights_lock:
@@ -315,6 +318,7 @@ class Trainer:
             self.threads.after_step(time.perf_counter() - began)
             st.step += 1
             st.tokens_seen += tokens_per_step
+            self._stepping = False
             loss_sum += loss_value
             loss_count += 1
             eval_loss_sum += loss_value
@@ -338,6 +342,7 @@ class Trainer:
                 reason = "early-stop"
                 break
 
+        self._stepping = False
         st.elapsed_s = start_elapsed + (time.perf_counter() - clock)
         if eval_loss_count:
             yield from self._hand_over(self._evaluate(eval_loss_sum / eval_loss_count, last_good, fraction))

@@ -48,6 +48,25 @@ def test_pause_resume_and_stop_from_another_thread_then_it_saves(story_file: Pat
         assert store.list_models()[0].steps == session.state.step and not runner.unsaved()
 
 
+def test_every_session_of_a_paused_runner_is_parked_and_stays_still(story_file: Path) -> None:
+    """One thread steps them in turn: the one it waits in is parked, and so are those it holds."""
+    sessions = [session_for(story_file, f"still-{cell}", cell=cell) for cell in ("lstm", "gru")]
+    runner = Runner(sessions)
+    runner.start()
+    until(lambda: all(s.state.step > 3 for s in sessions))
+    runner.pause()
+    until(lambda: all(s.trainer.parked for s in sessions))
+    steps = [s.state.step for s in sessions]
+    time.sleep(0.4)
+    assert [s.state.step for s in sessions] == steps and all(s.trainer.parked for s in sessions)
+    runner.resume()
+    until(lambda: all(s.state.step > n for s, n in zip(sessions, steps)))
+    runner.stop()
+    assert runner.wait(30)
+    for session in sessions:
+        session.close()
+
+
 def test_it_saves_every_so_often_while_training(story_file: Path) -> None:
     with session_for(story_file, "often") as session:
         runner = Runner(session, save_every_s=0.3)

@@ -255,3 +255,37 @@ async def test_zoomed_charts_show_the_later_half_and_pull_close_curves_apart() -
     assert zoomed.splitlines()[-1].split()[0] != "0"  # the x axis starts halfway
     ticks = lambda text: [float(line.split()[0]) for line in text.splitlines() if "┤" in line]  # noqa: E731
     assert max(ticks(zoomed)) < 1.0 <= max(ticks(whole))
+
+
+async def test_a_zoomed_chart_fits_its_lines_not_the_chance_level_and_survives_odd_data() -> None:
+    from textual.app import App
+
+    from seussbot.tui.widgets.line_chart import Line, LineChart
+
+    chance, band = Series(), Series()
+    for step in range(0, 2001, 100):
+        chance.append(step, step, 10.0)
+        band.append(step, step, min(99.0, 60 + step / 40))
+    probe = LineChart([Line("chance", "line-chart--axis", chance, reference=True), Line("far", "line-chart--series-1", band)], y_label="%", y_range=(0, 100), y_format="{:g}%")
+    only_start, odd = Series(), Series()
+    only_start.append(0, 0, 4.0)
+    for step, value in ((0, 4.0), (100, float("nan")), (200, float("inf")), (300, 2.0)):
+        odd.append(step, step, value)
+    starting = LineChart([Line("loss", "line-chart--series-1", only_start)], y_label="bits")
+    diverged = LineChart([Line("loss", "line-chart--series-1", odd)], y_label="bits")
+
+    class Charts(App):
+        def compose(self):
+            yield probe
+            yield starting
+            yield diverged
+
+    ticks = lambda text: [float(line.split()[0].rstrip("%")) for line in text.splitlines() if "┤" in line]  # noqa: E731
+    async with Charts().run_test(size=(60, 36)):
+        for chart in (probe, starting, diverged):
+            chart.set_recent(True)
+        zoomed_probe, zoomed_start, zoomed_odd = (chart.render().plain for chart in (probe, starting, diverged))
+    assert min(ticks(zoomed_probe)) >= 50  # fitted to the band (85-99%), not pulled down to chance at 10%
+    assert "later half" not in zoomed_start and ticks(zoomed_start)  # one point at 0: the whole run
+    assert any(ord(c) > 0x2800 for c in zoomed_start)  # and its dot is drawn
+    assert "later half" in zoomed_odd.splitlines()[-1]  # NaN and inf are skipped, not a crash

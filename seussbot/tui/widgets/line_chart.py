@@ -36,6 +36,7 @@ class Line:
     style_class: str
     series: Series
     colour: str | None = None  # a colour of its own (a mistake kind's), instead of the class's
+    reference: bool = False  # a level to read against (chance): drawn, but a zoomed axis is not fitted to it
 
 
 class LineChart(Widget):
@@ -94,9 +95,13 @@ class LineChart(Widget):
         axis = self.x_axis
         x1 = max(1.0, max(p.x(axis) for p in points))
         x0 = x1 * (1 - RECENT_SHARE) if self.recent else 0.0
-        fixed = self.y_range if not self.recent else None  # zoomed, even a share's axis fits its values
-        low, high = fixed or _y_range([p.value for p in points if p.x(axis) >= x0])
-        if self.recent and self.y_range:
+        fitted = [p.value for line in self.lines if not line.reference for p in line.series.points if p.x(axis) >= x0]
+        zoomed = self.recent and bool(fitted)  # nothing in the later half yet (one point at step 0): the whole run
+        if not zoomed:
+            x0 = 0.0
+        fixed = self.y_range if not zoomed else None  # zoomed, even a share's axis fits its values
+        low, high = fixed or _y_range(fitted or [p.value for p in points])
+        if zoomed and self.y_range:
             low, high = max(low, self.y_range[0]), min(high, self.y_range[1])
         slack = 0.0 if fixed else (high - low) * 0.15  # stretch the axis a little to reach a round tick
         ticks = [t for t in _nice_ticks(low, high, max(2, (height - 2) // 2)) if low - slack - 1e-9 <= t <= high + slack + 1e-9]
@@ -108,7 +113,7 @@ class LineChart(Widget):
         for layer, line in enumerate(self.lines):
             shown = [p for p in line.series.points if p.x(axis) >= x0]
             self._draw(canvas, shown, axis, x0, x1, low, high, layer)
-        return self._assemble(canvas, ticks, low, high, gutter, x0, x1, width)
+        return self._assemble(canvas, ticks, low, high, gutter, x0, x1, width, zoomed)
 
     def _draw(self, canvas: BrailleCanvas, points: list[Point], axis: str, x0: float, x1: float, low: float, high: float, layer: int) -> None:
         columns = bucket(points, axis, x0, x1, canvas.dot_width)
@@ -125,7 +130,8 @@ class LineChart(Widget):
             previous = (x, y)
 
     def _assemble(
-        self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x0: float, x1: float, width: int
+        self, canvas: BrailleCanvas, ticks: list[float], low: float, high: float, gutter: int, x0: float, x1: float, width: int,
+        zoomed: bool,
     ) -> Text:
         axis_style = self.get_component_rich_style("line-chart--axis")
         label_style = self.get_component_rich_style("line-chart--label")
@@ -140,30 +146,30 @@ class LineChart(Widget):
             _append_cells(text, row, layer_styles)
             text.append("\n")
         text.append(" " * gutter + "└" + "─" * canvas.width + "\n", axis_style)
-        text.append(self._x_labels(gutter, canvas.width, x0, x1, width), label_style)
+        text.append(self._x_labels(gutter, canvas.width, x0, x1, width, zoomed), label_style)
         return text
 
     def _tick_text(self, value: float) -> str:
         return short_count(value) if abs(value) >= 1000 else self._tick_format.format(value)
 
-    def _x_labels(self, gutter: int, plot_w: int, x0: float, x1: float, width: int) -> str:
+    def _x_labels(self, gutter: int, plot_w: int, x0: float, x1: float, width: int, zoomed: bool) -> str:
         name = self.X_AXES["step"] if self.x_axis == "step" else self.tokens_label
         room = width
-        if self.recent:  # zoomed, the axis must say so: the name keeps its room, the labels make way
+        if zoomed:  #, the axis must say so: the name keeps its room, the labels make way
             name = f"{name}, later half" if width >= 48 else "later half"
             room = max(0, width - len(name) - 2)
         labels = [" "] * room
         span = (x1 - x0) or 1.0
-        if self.recent:  # where the view starts: it is not 0
+        if zoomed:  # where the view starts, under the plot's first column: it is not 0
             start = short_count(round(x0))
-            if gutter + len(start) <= room:
-                labels[gutter : gutter + len(start)] = start
+            if gutter + 1 + len(start) <= room:
+                labels[gutter + 1 : gutter + 1 + len(start)] = start
         for value in _nice_ticks(x0, max(x1, x0 + 4), max(2, plot_w // 12)):
             if value < x0 or value > x1 or value != int(value):  # steps and characters are whole numbers
                 continue
             label = short_count(value)
             at = gutter + 1 + round((value - x0) / span * (plot_w - 1)) - len(label) // 2
-            if self.recent and at + len(label) > room:
+            if zoomed and at + len(label) > room:
                 continue  # it would cover the axis's name
             at = max(0, min(room - len(label), at))
             if all(c == " " for c in labels[max(0, at - 1) : at + len(label) + 1]):

@@ -37,7 +37,7 @@ class ProbeChart(LineChart):
         if len(self.lines) == len(labels) + 1:
             return
         self._chance_value = 100 * chance
-        self.lines = [Line("chance", "line-chart--axis", self.chance)] + [
+        self.lines = [Line("chance", "line-chart--axis", self.chance, reference=True)] + [
             Line(label, BAND_CLASSES[i % len(BAND_CLASSES)], Series()) for i, label in enumerate(labels)
         ]
 

@@ -8,6 +8,7 @@ stay flat), and `bucket` averages what is left into one value per column.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -67,6 +68,8 @@ def bucket(points: list[Point], axis: str, x0: float, x1: float, columns: int) -
     counts = [0] * columns
     span = (x1 - x0) or 1.0
     for p in points:
+        if not math.isfinite(p.value):  # a diverged loss: no dot (the trainer reports its recovery)
+            continue
         column = int((p.x(axis) - x0) / span * columns)
         column = min(columns - 1, max(0, column))
         sums[column] += p.value
