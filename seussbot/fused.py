@@ -180,19 +180,19 @@ class _GRULayer(torch.autograd.Function):
         chunk = max(1, min(steps, CHUNK_NUMBERS // (batch * hidden)))
         # How dh_t reaches each gate's pre-activation (dh * slope), for one chunk of steps.
         slope = x.new_empty(chunk, batch, 3, hidden)
-        spare = x.new_empty(chunk, batch, hidden)
+        spare, not_update = x.new_empty(chunk, batch, hidden), x.new_empty(chunk, batch, hidden)  # scratch, and 1 - z
         through_candidate = x.new_empty(chunk, batch, hidden)  # dh -> d(x W_in + r * h_n): (1 - z)(1 - n^2)
         grad_h_t, update_t, grad_side_t = grad_h.unbind(0), update.unbind(0), grad_side.unbind(0)
         for high in range(steps, 0, -chunk):
             low = max(0, high - chunk)
             k = high - low
             r, z, c, h_prev = reset[low:high], update[low:high], candidate[low:high], hs[low:high]
-            tc, sp, sl = through_candidate[:k], spare[:k], slope[:k]
-            torch.mul(c, c, out=tc).neg_().add_(1).mul_(torch.sub(1, z, out=sp))
+            tc, sp, not_z, sl = through_candidate[:k], spare[:k], not_update[:k], slope[:k]
+            torch.sub(1, z, out=not_z)
+            torch.mul(c, c, out=tc).neg_().add_(1).mul_(not_z)
             torch.sub(1, r, out=sp)
             torch.mul(tc, side_n[low:high], out=sl[:, :, 0]).mul_(r).mul_(sp)  # reset
-            torch.sub(1, z, out=sp)
-            torch.sub(h_prev, c, out=sl[:, :, 1]).mul_(z).mul_(sp)  # update
+            torch.sub(h_prev, c, out=sl[:, :, 1]).mul_(z).mul_(not_z)  # update
             torch.mul(tc, r, out=sl[:, :, 2])  # candidate
             slope_t = sl.unbind(0)
             for t in range(high - 1, low - 1, -1):

@@ -44,9 +44,16 @@ def _toy(cell: str, seed: int, layers: int = 1) -> InsideRequest:
     return InsideRequest(TEXT, source=ModelSource(vocab, lambda: model))
 
 
-async def _open(app, pilot, request: InsideRequest) -> InsideScreen:
+async def _pushed(app, request: InsideRequest) -> InsideScreen:
+    """The view of `request`, opened and mounted; its reading may still be under way."""
     screen = InsideScreen(request)
     app.push_screen(screen)
+    await until(lambda: screen.is_mounted)
+    return screen
+
+
+async def _open(app, pilot, request: InsideRequest) -> InsideScreen:
+    screen = await _pushed(app, request)
     await until(lambda: screen.reading is not None or "cannot" in (screen.sub_title or ""))
     await pilot.pause()
     return screen
@@ -274,9 +281,8 @@ async def test_the_text_shows_before_the_reading_and_the_gates_fill_in_after() -
     _, _, held_back = _held_back(gate)
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = InsideScreen(InsideRequest(TEXT, source=held_back))
-        app.push_screen(screen)
-        await until(lambda: screen.is_mounted and screen.query_one(InsideText).text == TEXT)
+        screen = await _pushed(app, InsideRequest(TEXT, source=held_back))
+        await until(lambda: screen.query_one(InsideText).text == TEXT)
         view = screen.query_one(InsideText)
         await pilot.pause()
         assert screen.reading is None and screen.query_one(GateStrips).levels is None
@@ -348,9 +354,7 @@ async def test_a_reading_that_ends_after_a_newer_text_was_asked_for_is_dropped()
     vocab, model, held_back = _held_back(gate)
     app = make_app(start_training=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = InsideScreen(InsideRequest(TEXT, source=held_back))
-        app.push_screen(screen)
-        await until(lambda: screen.is_mounted)
+        screen = await _pushed(app, InsideRequest(TEXT, source=held_back))
         screen.look_into(InsideRequest("Bob saw a hat.", source=ModelSource(vocab, lambda: model)))
         await until(lambda: screen.reading is not None)
         gate.set()  # the first reading ends now, after the second
